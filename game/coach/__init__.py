@@ -1,0 +1,1 @@
+"""Pure-numpy biomechanics: measurements, rep detection, faults, scores and cues."""

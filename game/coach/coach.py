@@ -1,0 +1,130 @@
+"""The coach: frames in, reps with scores, faults and cues out.
+
+One :class:`Coach` per player per set. It measures each frame, runs the rep state
+machine on the knee-flexion signal, and when a rep ends it measures the whole rep from
+the frames it kept, finds faults, scores it and picks a cue. Pure numpy: the game's
+HUD and ``glutes-high analyze`` both read the same :class:`CoachStep` stream.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+from game.coach.faults import RepMetrics, detect_faults, rep_metrics
+from game.coach.features import BodyFeatures, measure
+from game.coach.reps import RepDetector, RepEvent, RepPhase, RepThresholds, RepWindow
+from game.coach.scoring import cues_for, rep_score
+from game.pose.frame import PoseFrame
+
+__all__ = ["DEFAULT_DEPTH_TARGET_DEG", "Coach", "CoachStep", "RepResult"]
+
+#: Knee flexion a rep should reach when nothing else is asked: about thighs parallel to the
+#: floor for most people (parallel is ~100-120° of knee flexion, so 90° is a fair bar).
+DEFAULT_DEPTH_TARGET_DEG = 90.0
+#: Frames older than this are forgotten: no squat rep lasts longer (slow 6-count squats in
+#: the real clips take ~10 s), and a long idle stretch must not grow memory.
+MAX_REP_S = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class RepResult:
+    """A counted rep, judged. ``index`` counts from 1."""
+
+    index: int
+    start_s: float
+    bottom_s: float
+    end_s: float
+    depth_deg: float
+    score: int
+    faults: tuple[str, ...]
+    cues: tuple[str, ...]
+    metrics: RepMetrics
+
+    def as_dict(self) -> dict[str, object]:
+        """The rep as ``analyze --json`` prints it (keys are a stable interface)."""
+        return {
+            "index": self.index,
+            "start_s": round(self.start_s, 3),
+            "bottom_s": round(self.bottom_s, 3),
+            "end_s": round(self.end_s, 3),
+            "depth_deg": round(self.depth_deg, 1) if math.isfinite(self.depth_deg) else None,
+            "score": self.score,
+            "faults": list(self.faults),
+            "cues": list(self.cues),
+            "metrics": self.metrics.as_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CoachStep:
+    """What the coach made of one frame."""
+
+    timestamp_s: float
+    features: BodyFeatures | None
+    depth_deg: float
+    phase: RepPhase
+    events: tuple[RepEvent, ...] = ()
+    rep: RepResult | None = None
+    partial: RepWindow | None = None
+    cue: str | None = None
+
+
+@dataclass
+class Coach:
+    """Stateful per-set coach. Feed frames in time order with :meth:`update`."""
+
+    depth_target_deg: float = DEFAULT_DEPTH_TARGET_DEG
+    thresholds: RepThresholds = field(default_factory=RepThresholds)
+    reps: list[RepResult] = field(default_factory=list, init=False)
+    partial_reps: list[RepWindow] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        self._detector = RepDetector(self.thresholds)
+        self._history: deque[BodyFeatures] = deque()
+
+    @property
+    def phase(self) -> RepPhase:
+        return self._detector.phase
+
+    def update(self, frame: PoseFrame) -> CoachStep:
+        features = measure(frame)
+        t = frame.timestamp_s
+        if features is not None:
+            self._history.append(features)
+        while self._history and self._history[0].timestamp_s < t - MAX_REP_S:
+            self._history.popleft()
+
+        depth = features.knee_flexion_deg if features is not None else None
+        events = tuple(self._detector.update(t, depth))
+        rep: RepResult | None = None
+        partial: RepWindow | None = None
+        for event in events:
+            if event.kind == "end" and event.rep is not None:
+                if event.rep.counted:
+                    rep = self._judge(event.rep)
+                    self.reps.append(rep)
+                else:
+                    partial = event.rep
+                    self.partial_reps.append(partial)
+        smoothed = self._detector.smoothed if features is not None else math.nan
+        cue = rep.cues[0] if rep is not None and rep.cues else None
+        return CoachStep(t, features, smoothed, self.phase, events, rep, partial, cue)
+
+    def _judge(self, window: RepWindow) -> RepResult:
+        frames = [f for f in self._history if window.start_s <= f.timestamp_s <= window.end_s]
+        metrics = rep_metrics(frames, window.start_s, window.bottom_s, window.end_s)
+        faults = detect_faults(metrics, self.depth_target_deg)
+        score = rep_score(faults, metrics.depth_deg, self.depth_target_deg)
+        return RepResult(
+            index=len(self.reps) + 1,
+            start_s=window.start_s,
+            bottom_s=window.bottom_s,
+            end_s=window.end_s,
+            depth_deg=metrics.depth_deg,
+            score=score,
+            faults=faults,
+            cues=tuple(cues_for(faults, score)),
+            metrics=metrics,
+        )

@@ -1,0 +1,123 @@
+"""Per-frame body measurements the rest of the coach works from.
+
+Angles come from MediaPipe's world landmarks (metres, camera-aligned), which keep their
+proportions whatever the view; the image landmarks foreshorten in a side or front view.
+A landmark the model is unsure of (visibility below ``VISIBLE_MIN``) does not vote.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from game.coach.geometry import flexion_deg, inclination_from_vertical_deg
+from game.pose.frame import PoseFrame
+from game.pose.landmarks import Landmark, Side, side_landmarks
+
+__all__ = [
+    "FRONT_MAX_YAW_DEG",
+    "SIDE_MIN_YAW_DEG",
+    "VISIBLE_MIN",
+    "BodyFeatures",
+    "View",
+    "measure",
+    "view_from_yaw",
+]
+
+#: MediaPipe's own default threshold for treating a landmark as visible (drawing utils).
+VISIBLE_MIN = 0.5
+#: Body yaw (hip line against the image plane) above which the camera sees a side view,
+#: and below which it sees the front or back. 45° is the ideal three-quarter view; the
+#: bands either side are wide enough that a player standing "roughly" side-on counts.
+SIDE_MIN_YAW_DEG = 60.0
+FRONT_MAX_YAW_DEG = 25.0
+
+
+class View(StrEnum):
+    """Where the camera stands relative to the player."""
+
+    SIDE = "side"
+    THREE_QUARTER = "three_quarter"
+    FRONT = "front"
+    REAR = "rear"
+
+
+@dataclass(frozen=True, slots=True)
+class BodyFeatures:
+    """What one frame says about the body. NaN means "not measurable in this frame".
+
+    Units: degrees and metres. ``heel_rise_m`` is how far the heel sits above the toes
+    (world y); ``knee_width_ratio`` is knee separation over ankle separation across the
+    image plane (meaningful in front/rear views only).
+    """
+
+    timestamp_s: float
+    knee_flexion_deg: float
+    hip_flexion_deg: float
+    trunk_lean_deg: float
+    heel_rise_m: float
+    knee_width_ratio: float
+    yaw_deg: float
+    facing_camera: bool
+
+    @property
+    def view(self) -> View:
+        return view_from_yaw(self.yaw_deg, self.facing_camera)
+
+
+def view_from_yaw(yaw_deg: float, facing_camera: bool) -> View:
+    """Name the view from the body yaw (0 = hips square to the camera, 90 = side-on)."""
+    if yaw_deg >= SIDE_MIN_YAW_DEG:
+        return View.SIDE
+    if yaw_deg > FRONT_MAX_YAW_DEG:
+        return View.THREE_QUARTER
+    return View.FRONT if facing_camera else View.REAR
+
+
+def measure(frame: PoseFrame) -> BodyFeatures | None:
+    """Measure one frame; ``None`` when nobody is in it."""
+    if frame.landmarks is None or frame.world_landmarks is None:
+        return None
+    world = frame.world_landmarks.astype(np.float64)
+    visible = frame.landmarks[:, 3] >= VISIBLE_MIN
+
+    knees, hips, heels = [], [], []
+    for side in Side:
+        lm = side_landmarks(side)
+        if visible[[lm.hip, lm.knee, lm.ankle]].all():
+            knees.append(flexion_deg(world[lm.hip], world[lm.knee], world[lm.ankle]))
+        if visible[[lm.shoulder, lm.hip, lm.knee]].all():
+            hips.append(flexion_deg(world[lm.shoulder], world[lm.hip], world[lm.knee]))
+        if visible[[lm.heel, lm.foot_index]].all():
+            # y points down: the heel is higher than the toes when its y is smaller.
+            heels.append(float(world[lm.foot_index, 1] - world[lm.heel, 1]))
+
+    shoulder_mid = (world[Landmark.LEFT_SHOULDER] + world[Landmark.RIGHT_SHOULDER]) / 2
+    hip_mid = (world[Landmark.LEFT_HIP] + world[Landmark.RIGHT_HIP]) / 2
+    hip_line = world[Landmark.RIGHT_HIP] - world[Landmark.LEFT_HIP]
+    yaw = math.degrees(math.atan2(abs(hip_line[2]), abs(hip_line[0]) + 1e-9))
+    # Facing the camera, the person's left hip is on the image's right (larger x).
+    facing = bool(hip_line[0] < 0)
+
+    knee_gap = abs(world[Landmark.LEFT_KNEE, 0] - world[Landmark.RIGHT_KNEE, 0])
+    ankle_gap = abs(world[Landmark.LEFT_ANKLE, 0] - world[Landmark.RIGHT_ANKLE, 0])
+    width_ratio = knee_gap / ankle_gap if ankle_gap > 0.02 else math.nan
+
+    return BodyFeatures(
+        timestamp_s=frame.timestamp_s,
+        knee_flexion_deg=_mean(knees),
+        hip_flexion_deg=_mean(hips),
+        trunk_lean_deg=inclination_from_vertical_deg(hip_mid, shoulder_mid),
+        heel_rise_m=_mean(heels),
+        knee_width_ratio=width_ratio,
+        yaw_deg=yaw,
+        facing_camera=facing,
+    )
+
+
+def _mean(values: list[float]) -> float:
+    finite = [v for v in values if math.isfinite(v)]
+    return sum(finite) / len(finite) if finite else math.nan

@@ -1,0 +1,174 @@
+"""Rep detection: a small state machine over a smoothed depth signal.
+
+The signal is knee flexion in degrees (see :mod:`game.coach.features`). Separate enter
+and exit thresholds (hysteresis) mean jitter around one threshold cannot start or end a
+rep, and minimum dwell times mean a glitch spike cannot count as one:
+
+    STANDING --(above start_deg)--> DOWN --(rises rise_deg off the deepest point)--> UP
+    UP --(deeper than before)--> DOWN          UP --(back under stand_deg)--> STANDING
+
+A rep is *counted* when it ends if its deepest point passed ``full_deg`` for at least
+``min_depth_dwell_s`` and it lasted at least ``min_rep_s``; otherwise it is reported as
+partial. Losing the person for longer than ``max_gap_s`` mid-rep drops the rep: the
+detector then waits to see the player standing before it counts again.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["RepDetector", "RepEvent", "RepPhase", "RepThresholds", "RepWindow"]
+
+
+class RepPhase(StrEnum):
+    STANDING = "standing"
+    DOWN = "down"
+    UP = "up"
+    LOST = "lost"  # person gone mid-rep; waiting to see them standing again
+
+
+@dataclass(frozen=True, slots=True)
+class RepThresholds:
+    """Where a rep starts, counts and ends, in degrees of knee flexion and seconds.
+
+    Standing straight is 0-15° of knee flexion in MediaPipe world landmarks (the model
+    rarely reports a fully locked knee); thighs parallel to the floor is about 100-120°.
+    ``full_deg`` = 75° sits well above a quarter squat's knee bend (~45-60°) and well
+    below parallel, so partial reps and knee bobs never count; depth targets for scoring
+    are the level's business, not the counter's.
+    """
+
+    stand_deg: float = 35.0
+    start_deg: float = 45.0
+    full_deg: float = 75.0
+    rise_deg: float = 10.0
+    min_rep_s: float = 0.6
+    min_depth_dwell_s: float = 0.1
+    max_gap_s: float = 1.0
+    smoothing_tau_s: float = 0.08
+
+    def __post_init__(self) -> None:
+        if not 0 < self.stand_deg < self.start_deg < self.full_deg:
+            raise ValueError("thresholds must satisfy 0 < stand_deg < start_deg < full_deg")
+        if self.rise_deg <= 0 or self.smoothing_tau_s < 0:
+            raise ValueError("rise_deg must be positive and smoothing_tau_s not negative")
+
+
+@dataclass(frozen=True, slots=True)
+class RepWindow:
+    """One rep as the detector saw it (times in the source's seconds)."""
+
+    start_s: float
+    bottom_s: float
+    end_s: float
+    depth_deg: float
+    counted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RepEvent:
+    """Something that happened this frame: ``kind`` is ``start``, ``up``, ``end`` or
+    ``dropped``; ``end`` carries the finished rep (counted or partial)."""
+
+    kind: str
+    timestamp_s: float
+    rep: RepWindow | None = None
+
+
+class RepDetector:
+    """Feed it ``(timestamp, knee flexion or None)`` per frame; it reports rep events."""
+
+    def __init__(self, thresholds: RepThresholds | None = None) -> None:
+        self.thresholds = thresholds or RepThresholds()
+        self.reset()
+
+    def reset(self) -> None:
+        self.phase = RepPhase.STANDING
+        self.smoothed: float = math.nan
+        self._last_t: float = -math.inf
+        self._last_seen_t: float = -math.inf
+        self._last_standing_t: float = 0.0
+        self._start_t = 0.0
+        self._peak = -math.inf
+        self._peak_t = 0.0
+        self._deep_since: float | None = None
+        self._deep_dwell = 0.0
+
+    def update(self, timestamp_s: float, depth_deg: float | None) -> list[RepEvent]:
+        """Advance to ``timestamp_s``. ``None`` or NaN depth means nobody measurable."""
+        th = self.thresholds
+        if timestamp_s <= self._last_t:
+            return []  # out-of-order or repeated frame: ignore, never go back in time
+        dt = timestamp_s - self._last_t
+        self._last_t = timestamp_s
+        events: list[RepEvent] = []
+
+        if depth_deg is None or not math.isfinite(depth_deg):
+            if (
+                self.phase in (RepPhase.DOWN, RepPhase.UP)
+                and timestamp_s - self._last_seen_t > th.max_gap_s
+            ):
+                self.phase = RepPhase.LOST
+                events.append(RepEvent("dropped", timestamp_s))
+            return events
+
+        gap = timestamp_s - self._last_seen_t
+        self._last_seen_t = timestamp_s
+        if not math.isfinite(self.smoothed) or gap > th.max_gap_s:
+            self.smoothed = depth_deg  # (re)start the filter rather than drag old values
+        else:
+            alpha = 1.0 - math.exp(-dt / th.smoothing_tau_s) if th.smoothing_tau_s else 1.0
+            self.smoothed += alpha * (depth_deg - self.smoothed)
+        s = self.smoothed
+
+        if self.phase is RepPhase.LOST:
+            if s <= th.stand_deg:
+                self.phase = RepPhase.STANDING
+                self._last_standing_t = timestamp_s
+            return events
+
+        if self.phase is RepPhase.STANDING:
+            if s <= th.stand_deg:
+                self._last_standing_t = timestamp_s
+            elif s > th.start_deg:
+                self.phase = RepPhase.DOWN
+                self._start_t = self._last_standing_t
+                self._peak, self._peak_t = s, timestamp_s
+                self._deep_since, self._deep_dwell = None, 0.0
+                events.append(RepEvent("start", timestamp_s))
+            return events
+
+        self._track_depth_dwell(timestamp_s, s)
+        if s > self._peak:
+            self._peak, self._peak_t = s, timestamp_s
+            if self.phase is RepPhase.UP:
+                self.phase = RepPhase.DOWN
+        elif self.phase is RepPhase.DOWN and s < self._peak - th.rise_deg:
+            self.phase = RepPhase.UP
+            events.append(RepEvent("up", timestamp_s))
+
+        if s <= th.stand_deg:
+            events.append(RepEvent("end", timestamp_s, self._finish(timestamp_s)))
+        return events
+
+    def _track_depth_dwell(self, t: float, s: float) -> None:
+        if s >= self.thresholds.full_deg:
+            if self._deep_since is None:
+                self._deep_since = t
+            self._deep_dwell = max(self._deep_dwell, t - self._deep_since)
+        else:
+            self._deep_since = None
+
+    def _finish(self, t: float) -> RepWindow:
+        th = self.thresholds
+        counted = (
+            self._peak >= th.full_deg
+            and self._deep_dwell >= th.min_depth_dwell_s
+            and t - self._start_t >= th.min_rep_s
+        )
+        rep = RepWindow(self._start_t, self._peak_t, t, self._peak, counted)
+        self.phase = RepPhase.STANDING
+        self._last_standing_t = t
+        return rep

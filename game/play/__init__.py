@@ -1,0 +1,1 @@
+"""Level rules, sessions, progress and the score store. No pygame here."""

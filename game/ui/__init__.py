@@ -1,0 +1,1 @@
+"""The pygame front end: scenes, HUD, effects. The only layer that imports pygame."""
