@@ -12,7 +12,7 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
-from game.coach.faults import RepMetrics, detect_faults, rep_metrics
+from game.coach.faults import BASELINE_S, RepMetrics, detect_faults, rep_metrics
 from game.coach.features import BodyFeatures, measure
 from game.coach.reps import RepDetector, RepEvent, RepPhase, RepThresholds, RepWindow
 from game.coach.scoring import cues_for, rep_score
@@ -113,7 +113,8 @@ class Coach:
         return CoachStep(t, features, smoothed, self.phase, events, rep, partial, cue)
 
     def _judge(self, window: RepWindow) -> RepResult:
-        frames = [f for f in self._history if window.start_s <= f.timestamp_s <= window.end_s]
+        first = window.start_s - BASELINE_S
+        frames = [f for f in self._history if first <= f.timestamp_s <= window.end_s]
         metrics = rep_metrics(frames, window.start_s, window.bottom_s, window.end_s)
         faults = detect_faults(metrics, self.depth_target_deg)
         score = rep_score(faults, metrics.depth_deg, self.depth_target_deg)

@@ -7,15 +7,22 @@ rep, and minimum dwell times mean a glitch spike cannot count as one:
     STANDING --(above start_deg)--> DOWN --(rises rise_deg off the deepest point)--> UP
     UP --(deeper than before)--> DOWN          UP --(back under stand_deg)--> STANDING
 
+The raw signal first goes through a running median of ``median_frames`` samples (a
+landmark glitch lasting a frame or two vanishes) and then a one-pole low-pass with time
+constant ``smoothing_tau_s`` (timestamps from the frames, never an assumed fps).
+
 A rep is *counted* when it ends if its deepest point passed ``full_deg`` for at least
-``min_depth_dwell_s`` and it lasted at least ``min_rep_s``; otherwise it is reported as
-partial. Losing the person for longer than ``max_gap_s`` mid-rep drops the rep: the
-detector then waits to see the player standing before it counts again.
+``min_depth_dwell_s`` and it lasted at least ``min_rep_s``; a dip that lasted that long
+but stayed shallower is reported as partial, and anything shorter is ignored as noise.
+Losing the person for longer than ``max_gap_s`` mid-rep drops the rep: the detector then
+waits to see the player standing before it counts again.
 """
 
 from __future__ import annotations
 
 import math
+import statistics
+from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -48,12 +55,15 @@ class RepThresholds:
     min_depth_dwell_s: float = 0.1
     max_gap_s: float = 1.0
     smoothing_tau_s: float = 0.08
+    median_frames: int = 5
 
     def __post_init__(self) -> None:
         if not 0 < self.stand_deg < self.start_deg < self.full_deg:
             raise ValueError("thresholds must satisfy 0 < stand_deg < start_deg < full_deg")
-        if self.rise_deg <= 0 or self.smoothing_tau_s < 0:
-            raise ValueError("rise_deg must be positive and smoothing_tau_s not negative")
+        if self.rise_deg <= 0 or self.smoothing_tau_s < 0 or self.median_frames < 1:
+            raise ValueError(
+                "rise_deg and median_frames must be positive and smoothing_tau_s not negative"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +80,8 @@ class RepWindow:
 @dataclass(frozen=True, slots=True)
 class RepEvent:
     """Something that happened this frame: ``kind`` is ``start``, ``up``, ``end`` or
-    ``dropped``; ``end`` carries the finished rep (counted or partial)."""
+    ``dropped`` (person lost mid-rep, or a dip too short to be a rep); ``end`` carries the
+    finished rep (counted or partial)."""
 
     kind: str
     timestamp_s: float
@@ -95,6 +106,7 @@ class RepDetector:
         self._peak_t = 0.0
         self._deep_since: float | None = None
         self._deep_dwell = 0.0
+        self._recent: deque[float] = deque(maxlen=self.thresholds.median_frames)
 
     def update(self, timestamp_s: float, depth_deg: float | None) -> list[RepEvent]:
         """Advance to ``timestamp_s``. ``None`` or NaN depth means nobody measurable."""
@@ -116,11 +128,15 @@ class RepDetector:
 
         gap = timestamp_s - self._last_seen_t
         self._last_seen_t = timestamp_s
+        if gap > th.max_gap_s:
+            self._recent.clear()  # (re)start the filters rather than drag old values
+        self._recent.append(depth_deg)
+        median = statistics.median(self._recent)
         if not math.isfinite(self.smoothed) or gap > th.max_gap_s:
-            self.smoothed = depth_deg  # (re)start the filter rather than drag old values
+            self.smoothed = median
         else:
             alpha = 1.0 - math.exp(-dt / th.smoothing_tau_s) if th.smoothing_tau_s else 1.0
-            self.smoothed += alpha * (depth_deg - self.smoothed)
+            self.smoothed += alpha * (median - self.smoothed)
         s = self.smoothed
 
         if self.phase is RepPhase.LOST:
@@ -150,7 +166,8 @@ class RepDetector:
             events.append(RepEvent("up", timestamp_s))
 
         if s <= th.stand_deg:
-            events.append(RepEvent("end", timestamp_s, self._finish(timestamp_s)))
+            rep = self._finish(timestamp_s)
+            events.append(RepEvent("end" if rep else "dropped", timestamp_s, rep))
         return events
 
     def _track_depth_dwell(self, t: float, s: float) -> None:
@@ -161,14 +178,12 @@ class RepDetector:
         else:
             self._deep_since = None
 
-    def _finish(self, t: float) -> RepWindow:
+    def _finish(self, t: float) -> RepWindow | None:
+        """Close the rep; ``None`` when it was too short to be anything but noise."""
         th = self.thresholds
-        counted = (
-            self._peak >= th.full_deg
-            and self._deep_dwell >= th.min_depth_dwell_s
-            and t - self._start_t >= th.min_rep_s
-        )
-        rep = RepWindow(self._start_t, self._peak_t, t, self._peak, counted)
         self.phase = RepPhase.STANDING
         self._last_standing_t = t
-        return rep
+        if t - self._start_t < th.min_rep_s:
+            return None
+        counted = self._peak >= th.full_deg and self._deep_dwell >= th.min_depth_dwell_s
+        return RepWindow(self._start_t, self._peak_t, t, self._peak, counted)

@@ -33,7 +33,7 @@ class SessionEvent:
 
     ``kind``: ``rep`` (a counted rep, ``rep`` set; ``clean`` says whether it earns a
     reward), ``partial`` (went down but not deep enough; ``partial`` set), ``complete``,
-    ``time_up``.
+    ``time_up``, ``ended`` (stopped early by :meth:`LevelSession.end`).
     """
 
     kind: str
@@ -120,6 +120,16 @@ class LevelSession:
             self.status = SessionStatus.FAILED
             return [SessionEvent("time_up")]
         return []
+
+    def end(self) -> list[SessionEvent]:
+        """Stop a running attempt early (e.g. a video or recording ran out of frames).
+
+        It counts as not completed, with the time actually played; stars need the goal.
+        """
+        if self.status is not SessionStatus.RUNNING:
+            return []
+        self.status = SessionStatus.FAILED
+        return [SessionEvent("ended")]
 
     def result(self) -> SessionResult:
         completed = self.status is SessionStatus.COMPLETE

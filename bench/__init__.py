@@ -1,0 +1,1 @@
+"""Speed figures for Glutes High: ``python -m bench`` prints a table, writes results.json."""

@@ -1,0 +1,301 @@
+"""Start the game: options, the window, and the main loop.
+
+The loop keeps three clocks apart:
+
+* **game time** advances in fixed 1/60 s steps (:class:`~game.ui.timing.FixedStep`), so
+  the rules and effects never depend on the frame rate;
+* **rendering** happens once per loop iteration, capped at 60 fps in a window;
+* **headless** runs simulate the clock: each iteration is exactly one update step and
+  nothing sleeps, so ``seconds=20`` means 20 s of *game* time, done as fast as possible.
+
+Everything is drawn on a 1280x720 logical surface and scaled, aspect kept and
+letterboxed, to whatever size the window has; mouse positions are mapped back.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygame
+
+from game.paths import data_dir, shipped_levels_dir
+from game.play.levels import load_levels
+from game.pose.source import PoseSource
+from game.ui import theme
+from game.ui.assets import Assets
+from game.ui.autopilot import Autopilot
+from game.ui.context import GameContext
+from game.ui.scene import SceneStack
+from game.ui.scenes.title import TitleScene
+from game.ui.timing import UPDATE_HZ, FixedStep
+
+__all__ = [
+    "DEFAULT_PLAYER",
+    "MAX_FPS",
+    "UPDATE_HZ",
+    "GameApp",
+    "GameOptions",
+    "UnknownLevel",
+    "measure_render_fps",
+    "post_key",
+    "run_game",
+]
+
+MAX_FPS = 60
+#: A single real frame longer than this (debugger, window drag) counts as this long.
+MAX_FRAME_S = 0.25
+WINDOW_TITLE = "Glutes High"
+DEFAULT_PLAYER = "Player"
+_MOUSE_EVENTS = frozenset({pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP})
+
+
+@dataclass
+class GameOptions:
+    """How to run the game (the CLI fills this in).
+
+    ``notice`` is one line shown on screen, e.g. "No camera found - playing the demo
+    athlete". ``seconds`` stops the game after that much *game* time (and saves
+    ``screenshot`` if given); headless runs without it play until the process is stopped.
+    """
+
+    source: str = "demo"
+    level_id: str | None = None
+    player: str = DEFAULT_PLAYER
+    headless: bool = False
+    seconds: float | None = None
+    screenshot: Path | None = None
+    notice: str | None = None
+    size: tuple[int, int] = (1280, 720)
+
+
+def run_game(options: GameOptions) -> int:
+    """Run the game until the player quits or ``options.seconds`` pass; the exit code."""
+    try:
+        app = GameApp(options)
+    except UnknownLevel as exc:
+        print(f"glutes-high: {exc}", file=sys.stderr)
+        pygame.quit()
+        return 2
+    try:
+        return app.run()
+    finally:
+        app.close()
+
+
+class UnknownLevel(ValueError):
+    """``--level`` names a level that is not among the loaded ones."""
+
+
+def _default_open_source(spec: str) -> PoseSource:
+    from game.pose.sources import open_source  # imported late: it pulls in the pose stack
+
+    return open_source(spec)
+
+
+def _init_audio() -> bool:
+    """Start the mixer if there is an audio device; a machine without one still plays."""
+    if pygame.mixer.get_init():
+        return True
+    try:
+        pygame.mixer.init()
+    except pygame.error:
+        return False
+    return True
+
+
+class GameApp:
+    """The window, the scene stack and the loop. Use :func:`run_game` unless testing."""
+
+    def __init__(
+        self,
+        options: GameOptions,
+        open_source: Callable[[str], PoseSource] | None = None,
+    ) -> None:
+        self.options = options
+        if options.headless:
+            os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+            os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+        pygame.init()
+        self.audio = _init_audio()
+
+        levels, errors = load_levels([shipped_levels_dir(), data_dir() / "levels"])
+        if options.level_id is not None and all(lv.id != options.level_id for lv in levels):
+            known = ", ".join(lv.id for lv in levels) or "none"
+            raise UnknownLevel(f"no level '{options.level_id}' (levels: {known})")
+
+        if options.headless:
+            self.window = pygame.display.set_mode(theme.LOGICAL_SIZE)
+            self.screen = self.window  # nobody watches: draw straight onto the display
+        else:
+            pygame.display.set_caption(WINDOW_TITLE)
+            self.window = pygame.display.set_mode(options.size, pygame.RESIZABLE)
+            self.screen = pygame.Surface(theme.LOGICAL_SIZE).convert()
+        self._scaled: pygame.Surface | None = None
+
+        self.ctx = GameContext(
+            assets=Assets(),
+            levels=levels,
+            level_errors=errors,
+            store_path=data_dir() / "scores.db",
+            source_spec=options.source,
+            open_source=open_source or _default_open_source,
+            player=options.player or DEFAULT_PLAYER,  # the CLI passes None when not given
+            notice=options.notice,
+            selected_level_id=options.level_id,
+            background_jobs=not options.headless,
+        )
+        self.stack = SceneStack()
+        self.stack.push(TitleScene(self.ctx))
+        self.autopilot = Autopilot(self.ctx, options.level_id) if options.headless else None
+        self.stepper = FixedStep(UPDATE_HZ)
+        self.clock = pygame.time.Clock()
+        self.steps = 0
+        self.frames = 0
+        self._closed = False
+
+    @property
+    def game_time_s(self) -> float:
+        """Game time so far: whole update steps (no float drift over long runs)."""
+        return self.steps / UPDATE_HZ
+
+    def run(self) -> int:
+        """The main loop; returns the exit code."""
+        limit = self.options.seconds
+        while True:
+            if self.options.headless:
+                steps = 1
+            else:
+                real_dt = min(MAX_FRAME_S, self.clock.tick(MAX_FPS) / 1000.0)
+                steps = self.stepper.advance(real_dt)
+            if not self._handle_events():
+                break
+            for _ in range(steps):
+                self._step(self.stepper.dt)
+                if limit is not None and self.game_time_s >= limit - 1e-9:
+                    break
+            self._render()
+            if self.ctx.quit_requested or not self.stack:
+                break
+            if limit is not None and self.game_time_s >= limit - 1e-9:
+                break
+        if self.options.screenshot is not None:
+            try:
+                self.save_screenshot(self.options.screenshot)
+            except (OSError, pygame.error) as exc:
+                print(f"glutes-high: cannot save {self.options.screenshot}: {exc}", file=sys.stderr)
+                return 1
+        return 0
+
+    def _step(self, dt: float) -> None:
+        if self.autopilot is not None:
+            for key in self.autopilot.update(dt, self.stack.top):
+                post_key(key)
+        self.stack.update(dt)
+        self.steps += 1
+
+    def _handle_events(self) -> bool:
+        """Route this frame's input; False when the window was closed."""
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                return False
+            if event.type in _MOUSE_EVENTS:
+                mapped = self._to_logical(event)
+                if mapped is None:
+                    continue
+                event = mapped
+            self.stack.handle(event)
+        return True
+
+    def _letterbox(self) -> pygame.Rect:
+        """Where the logical screen sits in the window: as large as fits, centred."""
+        ww, wh = self.window.get_size()
+        lw, lh = theme.LOGICAL_SIZE
+        scale = min(ww / lw, wh / lh)
+        rect = pygame.Rect(0, 0, max(1, round(lw * scale)), max(1, round(lh * scale)))
+        rect.center = (ww // 2, wh // 2)
+        return rect
+
+    def _to_logical(self, event: pygame.event.Event) -> pygame.event.Event | None:
+        if self.screen is self.window:
+            return event
+        box = self._letterbox()
+        x, y = event.pos
+        if not box.collidepoint(x, y):
+            return None
+        lw, lh = theme.LOGICAL_SIZE
+        pos = ((x - box.x) * lw // box.width, (y - box.y) * lh // box.height)
+        return pygame.event.Event(event.type, {**event.dict, "pos": pos})
+
+    def _render(self) -> None:
+        self.stack.draw(self.screen)
+        if self.screen is not self.window:
+            self.window = pygame.display.get_surface() or self.window  # resized by the user
+            box = self._letterbox()
+            self.window.fill((0, 0, 0))
+            if box.size == self.screen.get_size():
+                self.window.blit(self.screen, box)
+            else:
+                if self._scaled is None or self._scaled.get_size() != box.size:
+                    self._scaled = pygame.Surface(box.size).convert()
+                pygame.transform.smoothscale(self.screen, box.size, self._scaled)
+                self.window.blit(self._scaled, box)
+        pygame.display.flip()
+        self.frames += 1
+
+    def save_screenshot(self, path: Path) -> None:
+        """Save the logical 1280x720 frame as drawn last."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(self.screen, str(path))
+
+    def close(self) -> None:
+        """Exit every scene (closing the pose source, finishing a save), then pygame."""
+        if self._closed:
+            return
+        self._closed = True
+        self.stack.clear()
+        pygame.quit()
+
+
+def post_key(key: int) -> None:
+    """Queue a key press and release, exactly as the keyboard would deliver them."""
+    attrs = {"key": key, "mod": 0, "unicode": "", "scancode": 0}
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, attrs))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, attrs))
+
+
+def measure_render_fps(seconds: float = 5.0, source: str = "demo") -> float:
+    """Frames per second of the play scene at 1280x720, headless (for ``python -m bench``).
+
+    Each measured frame is what a headless run does: one update step (source, coach,
+    effects) and one full render, for ``seconds`` of wall time. The first level is played
+    over and over with no countdown; a finished attempt is swapped for a fresh one before
+    it reaches the results screen, so measuring never writes a score.
+    """
+    from game.ui.scenes.play import PlayPhase, PlayScene
+
+    app = GameApp(GameOptions(source=source, headless=True))
+    try:
+        if not app.ctx.levels:
+            raise RuntimeError("no level to measure the play scene with")
+        level = app.ctx.levels[0]
+        app.autopilot = None
+        app.stack.push(PlayScene(app.ctx, level, countdown_s=0.0))
+        frames, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            top = app.stack.top
+            if not isinstance(top, PlayScene) or top.phase is PlayPhase.ERROR:
+                raise RuntimeError("the play scene did not start (is the source available?)")
+            if top.phase is PlayPhase.FINISHING:
+                app.stack.replace(PlayScene(app.ctx, level, countdown_s=0.0))
+            app._step(app.stepper.dt)
+            app._render()
+            frames += 1
+        return frames / (time.perf_counter() - start)
+    finally:
+        app.close()

@@ -1,0 +1,1 @@
+"""The game's screens: title → level select → play (+ pause) → results → high scores."""

@@ -1,0 +1,343 @@
+"""Playing a level: pose frames in, coaching and rewards out.
+
+Timeline: the source is opened on ``enter`` (a bad spec or missing camera becomes a
+message screen, not a crash), a 3-second "Get ready" countdown runs, then the level
+plays. Each update pulls the source's frames up to the *play clock* into the session,
+ticks the session, and turns its events into effects. The play clock only moves in
+``update``, which the stack only calls on the top scene: so while the pause overlay is
+up, the level clock, the demo athlete and the effects all stand still.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+
+import pygame
+
+from game.coach.scoring import CLEAN_REP_MIN_SCORE
+from game.play.levels import Level
+from game.play.session import LevelSession, SessionEvent, SessionStatus
+from game.pose.source import SourceError, SourceUnavailable, parse_spec
+from game.ui import theme
+from game.ui.context import GameContext
+from game.ui.effects import Effects
+from game.ui.feed import PoseFeed
+from game.ui.hud import CUE_RECT, CUE_SIZE, HINT_SIZE, STAGE_RECT, Hud, HudState
+from game.ui.scene import Scene
+from game.ui.scenes.pause import PauseScene
+from game.ui.scenes.results import ResultsScene
+from game.ui.skeleton import LegState, Stage
+from game.ui.widgets import BACK_KEYS, draw_banner, draw_panel, draw_text
+
+__all__ = ["COUNTDOWN_S", "CUE_SHOW_S", "PlayPhase", "PlayScene", "spec_for_level"]
+
+#: "Get ready" before the level clock starts: time to step back from the keyboard.
+COUNTDOWN_S = 3.0
+#: A cue stays up this long, fading over the last ``CUE_FADE_S``.
+CUE_SHOW_S = 2.5
+CUE_FADE_S = 0.6
+#: After the last rep or the buzzer, the play screen stays this long (rewards finish).
+FINISH_HOLD_S = 1.5
+PARTIAL_TEXT = "Deeper!"
+_BURST_COLORS = [theme.GOOD, theme.SELECT, theme.GLUTES, theme.TEXT]
+
+
+def spec_for_level(spec: str, level: Level) -> str:
+    """The source spec to open for ``level``: a plain demo does as many reps as it asks.
+
+    The demo athlete stands in for a player, so ``demo`` without a ``reps`` parameter
+    plays the whole level rather than its own default count (and a level could never
+    be finished by it). An explicit ``reps=`` is kept: someone wants exactly that.
+    """
+    try:
+        parsed = parse_spec(spec)
+    except SourceError:
+        return spec  # opening it reports the problem to the player
+    if parsed.kind != "demo" or "reps" in parsed.params:
+        return spec
+    return f"{spec}{'&' if '?' in spec else '?'}reps={level.reps}"
+
+
+class PlayPhase(StrEnum):
+    ERROR = "error"
+    COUNTDOWN = "countdown"
+    RUNNING = "running"
+    FINISHING = "finishing"
+
+
+class PlayScene(Scene):
+    """One attempt at ``level`` with the context's pose source."""
+
+    def __init__(self, ctx: GameContext, level: Level, countdown_s: float = COUNTDOWN_S) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.level = level
+        self.session = LevelSession(level)
+        self.phase = PlayPhase.COUNTDOWN
+        self.error_lines: list[str] = []
+        self.feed: PoseFeed | None = None
+        self.countdown_s = countdown_s
+        self.play_clock_s = 0.0
+        self.finish_left_s = FINISH_HOLD_S
+        self.finish_text = ""
+        self.stage = Stage(STAGE_RECT)
+        self.hud = Hud(ctx.assets)
+        self.effects = Effects()
+        self.cue_lines: tuple[str, ...] = ()
+        self.cue_age_s = math.inf
+        self.reached_target = False
+        self.legs = LegState.NEUTRAL
+        self.source_note: str | None = None
+        hint = ctx.assets.wrap(level.teaching, HINT_SIZE, CUE_RECT.width - 60)[:2]
+        self.hint_lines = tuple(hint)
+        self.hud_state = self._hud_state()
+        self.hud.prepare(self.hud_state)
+        self._flash_layer: pygame.Surface | None = None
+        self._dim_layer: pygame.Surface | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def enter(self) -> None:
+        # Full-stage layers for the reward flash and the countdown dimming, made once.
+        self._flash_layer = pygame.Surface(STAGE_RECT.size)
+        self._dim_layer = pygame.Surface(STAGE_RECT.size)
+        self._dim_layer.fill(theme.BG_DEEP)
+        self._dim_layer.set_alpha(150)
+        try:
+            source = self.ctx.open_source(spec_for_level(self.ctx.source_spec, self.level))
+        except (SourceError, SourceUnavailable) as exc:
+            self._fail(str(exc))
+            return
+        self.feed = PoseFeed(source)
+
+    def exit(self) -> None:
+        if self.feed is not None:
+            self.feed.close()
+            self.feed = None
+
+    def resume(self) -> None:
+        # A camera kept filming during the pause: those frames are not part of the level.
+        if self.feed is not None and self.feed.live:
+            self.feed.poll(self.play_clock_s)
+
+    def _fail(self, message: str) -> None:
+        self.phase = PlayPhase.ERROR
+        self.error_lines = self.ctx.assets.wrap(message, 34, 900)[:8]
+
+    # -- input -----------------------------------------------------------------------
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        is_back = event.type == pygame.KEYDOWN and (
+            event.key in BACK_KEYS or event.key == pygame.K_p
+        )
+        if self.phase is PlayPhase.ERROR:
+            if is_back and self.stack is not None:
+                self.stack.pop()
+            return is_back
+        if is_back or event.type == pygame.WINDOWFOCUSLOST:
+            if self.phase is not PlayPhase.FINISHING and self.stack is not None:
+                self.stack.push(PauseScene(self.ctx, on_quit=self._quit_level))
+            return True
+        return False
+
+    def _quit_level(self) -> None:
+        if self.stack is not None:
+            stack = self.stack
+            top = stack.top
+            stack.pop_to(lambda s: s is not self and s is not top)
+
+    # -- update ----------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        if self.phase is PlayPhase.ERROR or self.feed is None:
+            return
+        feed = self.feed
+        if self.phase is PlayPhase.COUNTDOWN:
+            feed.poll(0.0)  # show the athlete (or camera) standing, coach nothing yet
+            self.countdown_s -= dt
+            if self.countdown_s <= 0:
+                self.phase = PlayPhase.RUNNING
+        elif self.phase is PlayPhase.RUNNING:
+            self.play_clock_s += dt
+            for frame in feed.poll(self.play_clock_s):
+                for event in self.session.add_frame(frame):
+                    self._react(event, self.stage.hips_of(frame))
+            for event in self.session.tick(dt):
+                self._react(event, None)
+            if feed.ended and not feed.live:
+                for event in self.session.end():  # a video or recording ran out of frames
+                    self._react(event, None)
+            if self.session.status is not SessionStatus.RUNNING:
+                self.phase = PlayPhase.FINISHING
+        else:
+            self.play_clock_s += dt
+            feed.poll(self.play_clock_s)  # the athlete keeps moving behind the banner
+            self.finish_left_s -= dt
+            if self.finish_left_s <= 0 and self.stack is not None:
+                self.stack.replace(ResultsScene(self.ctx, self.level, self.session.result()))
+                return
+
+        self.stage.prepare(feed.latest, dt)
+        self.source_note = self._source_note(feed)
+        self.effects.update(dt)
+        self.cue_age_s += dt
+        self._update_legs()
+        self.hud_state = self._hud_state()
+
+    def _react(self, event: SessionEvent, hips: tuple[float, float] | None) -> None:
+        """Rewards and messages for one session event (``hips`` in screen pixels)."""
+        if hips is None:
+            hips = (float(STAGE_RECT.centerx), float(STAGE_RECT.centery))
+        if event.kind == "rep" and event.rep is not None:
+            score = event.rep.score
+            if event.clean:
+                self.effects.burst(hips, _BURST_COLORS)
+                self.effects.flash()
+                self.effects.float_text(f"+{score}", (hips[0], hips[1] - 70), theme.GOOD, 88)
+            else:
+                color = theme.score_color(score, CLEAN_REP_MIN_SCORE)
+                self.effects.float_text(f"+{score}", (hips[0], hips[1] - 70), color, 64)
+            if event.rep.cues and self.session.last_cue:  # a rep without a cue keeps quiet
+                lines = self.ctx.assets.wrap(self.session.last_cue, CUE_SIZE, CUE_RECT.width - 40)
+                self.cue_lines = tuple(lines)
+                self.cue_age_s = 0.0
+        elif event.kind == "partial":
+            self.effects.float_text(
+                PARTIAL_TEXT,
+                (STAGE_RECT.centerx, STAGE_RECT.y + 110),
+                theme.WARN,
+                110,
+                life_s=1.2,
+                rise=False,
+            )
+        elif event.kind == "complete":
+            self.finish_text = "Level complete!"
+        elif event.kind == "time_up":
+            self.finish_text = "Time's up!"
+        elif event.kind == "ended":
+            self.finish_text = "The recording has ended"
+
+    def _update_legs(self) -> None:
+        """Legs: neutral standing, amber on the way down, green once past the target."""
+        depth = self.session.depth_deg
+        th = self.session.coach.thresholds
+        if not math.isfinite(depth) or self.phase is not PlayPhase.RUNNING:
+            self.reached_target = False
+            self.legs = LegState.NEUTRAL
+            return
+        if depth >= self.level.depth_deg:
+            self.reached_target = True
+        if depth <= th.stand_deg:
+            self.reached_target = False
+            self.legs = LegState.NEUTRAL
+        else:
+            self.legs = LegState.DEEP if self.reached_target else LegState.DOWN
+
+    def _source_note(self, feed: PoseFeed) -> str | None:
+        if feed.error is not None:
+            return f"The pose source stopped: {feed.error}"
+        if feed.latest is None and feed.live:
+            return "Waiting for the camera..."
+        return None
+
+    @property
+    def cue_alpha(self) -> float:
+        if self.cue_age_s >= CUE_SHOW_S:
+            return 0.0
+        return min(1.0, (CUE_SHOW_S - self.cue_age_s) / CUE_FADE_S)
+
+    @property
+    def person_visible(self) -> bool:
+        if self.phase is PlayPhase.RUNNING:
+            return self.session.person_seen
+        latest = self.feed.latest if self.feed is not None else None
+        return latest is not None and latest.has_person
+
+    def _hud_state(self) -> HudState:
+        s = self.session
+        alpha = self.cue_alpha
+        return HudState(
+            level_title=self.level.title,
+            reps_done=len(s.reps),
+            reps_goal=self.level.reps,
+            points=s.points,
+            time_left_s=s.time_left_s,
+            depth_deg=s.depth_deg,
+            target_deg=self.level.depth_deg,
+            count_deg=s.coach.thresholds.full_deg,
+            rep_scores=tuple(r.score for r in s.reps),
+            clean_min=CLEAN_REP_MIN_SCORE,
+            legs=self.legs,
+            cue_lines=self.cue_lines if alpha > 0 else (),
+            cue_alpha=alpha,
+            hint_lines=self.hint_lines,
+        )
+
+    # -- draw ------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(theme.BG)
+        if self.phase is PlayPhase.ERROR:
+            self._draw_error(surface)
+            return
+        a = self.ctx.assets
+        self.stage.draw(surface, self.legs)
+        surface.set_clip(STAGE_RECT)
+        self.effects.draw(surface, a, STAGE_RECT, self._flash_layer)
+        surface.set_clip(None)
+        pygame.draw.rect(surface, theme.PANEL_EDGE, STAGE_RECT, width=2, border_radius=4)
+
+        cx = STAGE_RECT.centerx
+        if self.phase is PlayPhase.COUNTDOWN:
+            if self._dim_layer is not None:
+                surface.blit(self._dim_layer, STAGE_RECT)
+            number = str(max(1, math.ceil(self.countdown_s)))
+            draw_text(surface, a, "Get ready", 72, theme.TEXT, (cx, STAGE_RECT.y + 90), "center")
+            draw_text(surface, a, number, 220, theme.SELECT, (cx, STAGE_RECT.centery), "center")
+        if self.phase is PlayPhase.FINISHING and self.finish_text:
+            color = theme.GOOD if self.session.status is SessionStatus.COMPLETE else theme.WARN
+            box = pygame.Rect(0, 0, 640, 120)
+            box.center = STAGE_RECT.center
+            draw_panel(surface, box, color=theme.BG_DEEP, edge=color)
+            draw_text(surface, a, self.finish_text, 88, color, box.center, "center")
+        elif not self.person_visible and self.phase is not PlayPhase.COUNTDOWN:
+            box = pygame.Rect(0, 0, 520, 100)
+            box.center = (cx, STAGE_RECT.centery)
+            draw_panel(surface, box, color=theme.BG_DEEP, edge=theme.ACCENT)
+            draw_text(surface, a, "Step into view", 72, theme.ACCENT, box.center, "center")
+
+        if self.ctx.notice:
+            draw_banner(
+                surface,
+                a,
+                self.ctx.notice,
+                pygame.Rect(STAGE_RECT.x + 20, STAGE_RECT.y + 12, STAGE_RECT.width - 40, 44),
+            )
+        if self.source_note:
+            draw_banner(
+                surface,
+                a,
+                self.source_note,
+                pygame.Rect(STAGE_RECT.x + 20, STAGE_RECT.bottom - 56, STAGE_RECT.width - 40, 44),
+            )
+        self.hud.draw(surface, self.hud_state)
+
+    def _draw_error(self, surface: pygame.Surface) -> None:
+        a = self.ctx.assets
+        surface.blit(a.backdrop(surface.get_size()), (0, 0))
+        box = pygame.Rect(140, 120, 1000, 440)
+        draw_panel(surface, box, edge=theme.BAD)
+        draw_text(surface, a, "Can't start the level", 72, theme.BAD, (640, box.y + 36), "midtop")
+        line_h = a.font(34).get_linesize()
+        for i, line in enumerate(self.error_lines):
+            draw_text(surface, a, line, 34, theme.TEXT, (640, box.y + 140 + i * line_h), "midtop")
+        draw_text(
+            surface,
+            a,
+            "Esc: back to the levels",
+            32,
+            theme.TEXT_DIM,
+            (640, box.bottom - 30),
+            "midbottom",
+        )

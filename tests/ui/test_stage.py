@@ -1,0 +1,64 @@
+"""The stage fits any frame shape, draws camera pictures, silhouettes and empty frames."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pygame
+import pytest
+from fake_athlete import make_frame
+
+from game.pose.frame import PoseFrame
+from game.ui.hud import format_time
+from game.ui.skeleton import LegState, Stage, fit_rect
+
+
+@pytest.fixture(autouse=True)
+def display() -> Iterator[pygame.Surface]:
+    pygame.init()
+    yield pygame.display.set_mode((1280, 720))
+    pygame.quit()
+
+
+@pytest.mark.parametrize(
+    ("frame_size", "expected"),
+    [((640, 480), (680, 510)), ((1280, 720), (900, 506)), ((480, 640), (382, 510))],
+)
+def test_frames_fit_the_stage_with_their_aspect(
+    frame_size: tuple[int, int], expected: tuple[int, int]
+) -> None:
+    stage = pygame.Rect(16, 16, 900, 510)
+    rect = fit_rect(frame_size, stage)
+    assert rect.size == expected
+    assert stage.contains(rect) and rect.center == stage.center
+
+
+def test_a_camera_picture_is_scaled_to_the_fit(display: pygame.Surface) -> None:
+    base = make_frame(0.0, 0.5, (320, 240), mask=False)
+    image = np.full((240, 320, 3), (200, 40, 40), dtype=np.uint8)
+    frame = PoseFrame(0.0, base.landmarks, base.world_landmarks, (320, 240), image=image)
+    stage = Stage(pygame.Rect(16, 16, 900, 510))
+    stage.prepare(frame, 1 / 60)
+    stage.draw(display, LegState.DOWN)
+    x, y = stage.fit.topleft
+    assert display.get_at((x + 5, y + 5))[:3] == (200, 40, 40)
+    hips = stage.hips_px
+    assert hips is not None and stage.fit.collidepoint(hips)
+    assert stage.hips_of(frame) == pytest.approx(hips)
+
+
+def test_a_silhouette_and_an_empty_frame_draw_without_a_skeleton(display: pygame.Surface) -> None:
+    stage = Stage(pygame.Rect(16, 16, 900, 510))
+    stage.prepare(make_frame(0.0, 0.0), 1 / 60)
+    assert stage.points is not None
+    stage.prepare(PoseFrame.empty(0.1, (640, 480)), 1 / 60)
+    assert stage.points is None and stage.hips_px is None
+    stage.draw(display, LegState.NEUTRAL)  # backdrop only, no error
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(90, "1:30"), (83.2, "1:24"), (0.2, "0:01"), (0, "0:00"), (-3, "0:00")]
+)
+def test_time_is_shown_rounded_up(seconds: float, text: str) -> None:
+    assert format_time(seconds) == text
