@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from game.coach.features import BodyFeatures, View, view_from_yaw
+from game.pose.frame import FAULTS
 
 __all__ = [
     "FAULTS",
@@ -28,16 +29,6 @@ __all__ = [
     "rep_metrics",
 ]
 
-#: The fault vocabulary, in the order the game explains them (most important first).
-FAULTS: tuple[str, ...] = (
-    "tail_tuck",
-    "glutes_low",
-    "weight_forward",
-    "heels_lift",
-    "knees_cave",
-    "forward_lean",
-    "shallow",
-)
 
 #: A rep whose deepest knee bend stops this far short of the target is shallow.
 SHALLOW_TOLERANCE_DEG = 10.0

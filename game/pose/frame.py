@@ -13,7 +13,19 @@ import numpy as np
 
 from game.pose.landmarks import NUM_LANDMARKS
 
-__all__ = ["AthleteTruth", "FrameShapeError", "PoseFrame"]
+__all__ = ["FAULTS", "AthleteTruth", "FrameShapeError", "PoseFrame"]
+
+#: The form-fault vocabulary, most important first: the demo athlete's truth labels, the
+#: coach's findings, level rules and the HUD all use these words.
+FAULTS: tuple[str, ...] = (
+    "tail_tuck",
+    "glutes_low",
+    "weight_forward",
+    "heels_lift",
+    "knees_cave",
+    "forward_lean",
+    "shallow",
+)
 
 
 class FrameShapeError(ValueError):

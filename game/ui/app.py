@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pygame
 
+from game.native_log import quiet_native_stderr
 from game.paths import data_dir, shipped_levels_dir
 from game.play.levels import load_levels
 from game.pose.source import PoseSource
@@ -102,7 +103,8 @@ def _init_audio() -> bool:
     if pygame.mixer.get_init():
         return True
     try:
-        pygame.mixer.init()
+        with quiet_native_stderr():  # ALSA prints a dozen lines when there is no sound card
+            pygame.mixer.init()
     except pygame.error:
         return False
     return True
@@ -120,7 +122,8 @@ class GameApp:
         if options.headless:
             os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
             os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-        pygame.init()
+        with quiet_native_stderr():  # SDL's audio/video probing talks on stderr
+            pygame.init()
         self.audio = _init_audio()
 
         levels, errors = load_levels([shipped_levels_dir(), data_dir() / "levels"])

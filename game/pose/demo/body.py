@@ -29,6 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from game.pose.frame import FAULTS
 from game.pose.landmarks import NUM_LANDMARKS, Landmark, Side
 
 __all__ = [
@@ -45,16 +46,6 @@ __all__ = [
     "sided",
 ]
 
-#: Every fault the demo athlete can show, in the order the coach explains them.
-FAULTS: tuple[str, ...] = (
-    "tail_tuck",
-    "glutes_low",
-    "weight_forward",
-    "heels_lift",
-    "knees_cave",
-    "forward_lean",
-    "shallow",
-)
 ARM_STYLES: tuple[str, ...] = ("forward", "chest")
 
 #: The two sides in array order, and which way each one's lateral direction points in z
