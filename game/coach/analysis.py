@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from game.coach.coach import DEFAULT_DEPTH_TARGET_DEG, Coach
+from game.coach.coach import DEFAULT_DEPTH_TARGET_DEG, Coach, CoachStep
 from game.pose.frame import PoseFrame
 
 __all__ = ["analyze_frames"]
@@ -22,8 +22,12 @@ def analyze_frames(
     source: str,
     fps: float,
     depth_target_deg: float = DEFAULT_DEPTH_TARGET_DEG,
+    on_step: Callable[[PoseFrame, CoachStep], None] | None = None,
 ) -> dict[str, object]:
     """Coach every frame and return the JSON-ready report.
+
+    ``on_step`` sees every frame with what the coach made of it (progress bars, the
+    ``--overlay`` video).
 
     ``timing`` separates the time spent producing frames (decoding, inference or the
     demo athlete) from the coach's own time, so a slow report says which side is slow.
@@ -38,9 +42,12 @@ def analyze_frames(
         step = coach.update(frame)
         coach_s += time.perf_counter() - t0
         count += 1
+        if on_step is not None:
+            on_step(frame, step)
         if step.features is not None:
             seen += 1
             views[step.features.view.value] += 1
+    coach.finish()
     wall_s = time.perf_counter() - started
     return {
         "source": source,
@@ -49,6 +56,10 @@ def analyze_frames(
         "view": views.most_common(1)[0][0] if views else None,
         "rep_count": len(coach.reps),
         "partial_reps": len(coach.partial_reps),
+        "not_squats": [
+            {"start_s": round(w.start_s, 3), "end_s": round(w.end_s, 3), "why": why}
+            for w, why in coach.rejected
+        ],
         "frames_with_person": seen,
         "depth_target_deg": depth_target_deg,
         "reps": [rep.as_dict() for rep in coach.reps],

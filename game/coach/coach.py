@@ -12,8 +12,16 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
-from game.coach.faults import BASELINE_S, RepMetrics, detect_faults, rep_metrics
+import numpy as np
+
+from game.coach.faults import (
+    STANDING_REFERENCE_S,
+    RepMetrics,
+    detect_faults,
+    rep_metrics,
+)
 from game.coach.features import BodyFeatures, measure
+from game.coach.pattern import not_a_squat
 from game.coach.reps import RepDetector, RepEvent, RepPhase, RepThresholds, RepWindow
 from game.coach.scoring import cues_for, rep_score
 from game.pose.frame import PoseFrame
@@ -79,6 +87,8 @@ class Coach:
     thresholds: RepThresholds = field(default_factory=RepThresholds)
     reps: list[RepResult] = field(default_factory=list, init=False)
     partial_reps: list[RepWindow] = field(default_factory=list, init=False)
+    #: Knee bends deep enough to count that were not squats, with the reason.
+    rejected: list[tuple[RepWindow, str]] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self._detector = RepDetector(self.thresholds)
@@ -98,30 +108,45 @@ class Coach:
 
         depth = features.knee_flexion_deg if features is not None else None
         events = tuple(self._detector.update(t, depth))
+        rep, partial = self._close(events)
+        smoothed = self._detector.smoothed if features is not None else math.nan
+        cue = rep.cues[0] if rep is not None and rep.cues else None
+        return CoachStep(t, features, smoothed, self.phase, events, rep, partial, cue)
+
+    def finish(self) -> RepResult | None:
+        """The source ended: count a last rep that was nearly back up (see RepDetector)."""
+        rep, _ = self._close(tuple(self._detector.finish()))
+        return rep
+
+    def _close(self, events: tuple[RepEvent, ...]) -> tuple[RepResult | None, RepWindow | None]:
         rep: RepResult | None = None
         partial: RepWindow | None = None
         for event in events:
             if event.kind == "end" and event.rep is not None:
                 if event.rep.counted:
                     rep = self._judge(event.rep)
-                    self.reps.append(rep)
+                    if rep is not None:
+                        self.reps.append(rep)
                 else:
                     partial = event.rep
                     self.partial_reps.append(partial)
-        smoothed = self._detector.smoothed if features is not None else math.nan
-        cue = rep.cues[0] if rep is not None and rep.cues else None
-        return CoachStep(t, features, smoothed, self.phase, events, rep, partial, cue)
+        return rep, partial
 
-    def _judge(self, window: RepWindow) -> RepResult:
-        first = window.start_s - BASELINE_S
+    def _judge(self, window: RepWindow) -> RepResult | None:
+        first = window.start_s - STANDING_REFERENCE_S
         frames = [f for f in self._history if first <= f.timestamp_s <= window.end_s]
-        metrics = rep_metrics(frames, window.start_s, window.bottom_s, window.end_s)
+        bottom_s = _deepest_time(frames, window)
+        metrics = rep_metrics(frames, window.start_s, bottom_s, window.end_s)
+        reason = not_a_squat(metrics)
+        if reason is not None:
+            self.rejected.append((window, reason))
+            return None
         faults = detect_faults(metrics, self.depth_target_deg)
         score = rep_score(faults, metrics.depth_deg, self.depth_target_deg)
         return RepResult(
             index=len(self.reps) + 1,
             start_s=window.start_s,
-            bottom_s=window.bottom_s,
+            bottom_s=bottom_s,
             end_s=window.end_s,
             depth_deg=metrics.depth_deg,
             score=score,
@@ -129,3 +154,26 @@ class Coach:
             cues=tuple(cues_for(faults, score)),
             metrics=metrics,
         )
+
+
+def _deepest_time(frames: list[BodyFeatures], window: RepWindow) -> float:
+    """When the rep bottomed out: the hips' lowest point, else the knees' deepest bend.
+
+    Both from the raw measurements (a 3-frame median against single-frame glitches). The
+    detector's own bottom comes from its smoothed knee signal, which lags the body by a
+    few frames, and in rear and front views the knee angle peaks before the hips do.
+    """
+    inside = [f for f in frames if window.start_s <= f.timestamp_s <= window.end_s]
+    for values, sign in (
+        (np.array([f.hip_height for f in inside]), -1.0),
+        (np.array([f.knee_flexion_deg for f in inside]), 1.0),
+    ):
+        if values.size < 3 or np.isfinite(values).sum() < values.size / 2:
+            continue
+        padded = np.concatenate(([values[0]], values, [values[-1]]))
+        windows = np.lib.stride_tricks.sliding_window_view(padded, 3)
+        with np.errstate(all="ignore"):
+            median = np.nanmedian(np.where(np.isfinite(windows), windows, np.nan), axis=1)
+        if np.isfinite(median).any():
+            return inside[int(np.nanargmax(sign * median))].timestamp_s
+    return window.bottom_s

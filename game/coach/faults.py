@@ -50,6 +50,11 @@ BOTTOM_WINDOW_S = 0.15
 #: How much standing before a rep is the baseline its changes are measured against. The
 #: rep's own start is already on the way down (heels may be rising by then).
 BASELINE_S = 0.5
+#: How far back before a rep to look for the standing hip height the drop is measured from,
+#: and which percentile of it is "standing": high, since the window may hold the end of
+#: the previous rep, but not the top, which a jump or tiptoe would set.
+STANDING_REFERENCE_S = 2.0
+STANDING_REFERENCE_PERCENTILE = 75.0
 #: Depth within this many degrees of the deepest point counts as pausing at the bottom.
 PAUSE_BAND_DEG = 5.0
 
@@ -72,6 +77,8 @@ class RepMetrics:
     pause_s: float
     up_s: float
     view: View
+    hip_drop_ratio: float = math.nan
+    split_stance: float = math.nan
 
     def as_dict(self) -> dict[str, float | str | None]:
         out: dict[str, float | str | None] = {}
@@ -108,6 +115,21 @@ def rep_metrics(
     yaws = np.array([f.yaw_deg for f in features])[in_rep]
     facing = sum(f.facing_camera for f in features) * 2 >= len(features)
     view = view_from_yaw(float(np.nanmedian(yaws)), facing)
+    # The hips' lowest point (10th percentile: one bad frame is not the bottom) against the
+    # standing height before the rep (see STANDING_REFERENCE_PERCENTILE).
+    standing = (t <= start_s) & (t >= start_s - STANDING_REFERENCE_S)
+    hip_heights = np.array([f.hip_height for f in features])
+    known = np.isfinite(hip_heights)
+    reference = hip_heights[standing & known]
+    lowest = hip_heights[in_rep & known]
+    standing_height = (
+        float(np.percentile(reference, STANDING_REFERENCE_PERCENTILE)) if reference.size else 0.0
+    )
+    hip_drop = (
+        float(np.percentile(lowest, 10)) / standing_height
+        if lowest.size and standing_height > 0
+        else math.nan
+    )
     return RepMetrics(
         depth_deg=depth,
         hip_flexion_deg=at(bottom, "hip_flexion_deg"),
@@ -118,6 +140,8 @@ def rep_metrics(
         pause_s=pause,
         up_s=max(0.0, end_s - bottom_s - pause / 2),
         view=view,
+        hip_drop_ratio=hip_drop,
+        split_stance=at(bottom, "split_stance"),
     )
 
 

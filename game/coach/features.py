@@ -51,7 +51,10 @@ class BodyFeatures:
 
     Units: degrees and metres. ``heel_rise_m`` is how far the heel sits above the toes
     (world y); ``knee_width_ratio`` is knee separation over ankle separation across the
-    image plane (meaningful in front/rear views only).
+    image plane (meaningful in front/rear views only). ``hip_height`` is how far the hips
+    sit above the ankles in the image, in frame heights: a squat roughly halves it, a hip
+    hinge or a calf raise barely moves it. ``split_stance`` is the fore-aft distance
+    between the ankles over the leg length: feet side by side ~0, a lunge ~0.6.
     """
 
     timestamp_s: float
@@ -62,6 +65,8 @@ class BodyFeatures:
     knee_width_ratio: float
     yaw_deg: float
     facing_camera: bool
+    hip_height: float = math.nan
+    split_stance: float = math.nan
 
     @property
     def view(self) -> View:
@@ -102,6 +107,22 @@ def measure(frame: PoseFrame) -> BodyFeatures | None:
     # Facing the camera, the person's left hip is on the image's right (larger x).
     facing = bool(hip_line[0] < 0)
 
+    hip_y = _mean_visible(frame.landmarks, visible, (Landmark.LEFT_HIP, Landmark.RIGHT_HIP))
+    ankle_y = _mean_visible(frame.landmarks, visible, (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE))
+    forward = np.array([-hip_line[2], 0.0, hip_line[0]])  # horizontal, across the hip line
+    forward_norm = float(np.linalg.norm(forward))
+    legs = [
+        float(
+            np.linalg.norm(world[lm.hip] - world[lm.knee])
+            + np.linalg.norm(world[lm.knee] - world[lm.ankle])
+        )
+        for lm in map(side_landmarks, Side)
+    ]
+    split = math.nan
+    if forward_norm > 1e-6 and visible[[Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE]].all():
+        ankles = world[Landmark.RIGHT_ANKLE] - world[Landmark.LEFT_ANKLE]
+        split = abs(float(ankles @ forward)) / forward_norm / max(sum(legs) / 2, 1e-6)
+
     knee_gap = abs(world[Landmark.LEFT_KNEE, 0] - world[Landmark.RIGHT_KNEE, 0])
     ankle_gap = abs(world[Landmark.LEFT_ANKLE, 0] - world[Landmark.RIGHT_ANKLE, 0])
     width_ratio = knee_gap / ankle_gap if ankle_gap > 0.02 else math.nan
@@ -115,7 +136,15 @@ def measure(frame: PoseFrame) -> BodyFeatures | None:
         knee_width_ratio=width_ratio,
         yaw_deg=yaw,
         facing_camera=facing,
+        hip_height=ankle_y - hip_y,
+        split_stance=split,
     )
+
+
+def _mean_visible(landmarks: np.ndarray, visible: np.ndarray, names: tuple[Landmark, ...]) -> float:
+    """Mean image y of the visible ones of ``names``; NaN if none is visible."""
+    ys = [float(landmarks[n, 1]) for n in names if visible[n]]
+    return sum(ys) / len(ys) if ys else math.nan
 
 
 def _mean(values: list[float]) -> float:

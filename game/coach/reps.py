@@ -1,21 +1,27 @@
-"""Rep detection: a small state machine over a smoothed depth signal.
+"""Rep detection: a small state machine over a smoothed knee-bend signal.
 
-The signal is knee flexion in degrees (see :mod:`game.coach.features`). Separate enter
-and exit thresholds (hysteresis) mean jitter around one threshold cannot start or end a
-rep, and minimum dwell times mean a glitch spike cannot count as one:
+The input is knee flexion in degrees (see :mod:`game.coach.features`). Thresholds are
+measured from the player's own **standing baseline** — a low percentile of the knee bend seen
+while standing in the last ``baseline_window_s`` — because standing straight reads anywhere
+from 0° to 35° depending on the view and the person (MediaPipe's world landmarks read a
+straight knee as bent 30-35° in some front views). Separate enter and exit thresholds
+(hysteresis) mean jitter around one threshold cannot start or end a rep, and minimum
+dwell times mean a glitch spike cannot count as one:
 
-    STANDING --(above start_deg)--> DOWN --(rises rise_deg off the deepest point)--> UP
-    UP --(deeper than before)--> DOWN          UP --(back under stand_deg)--> STANDING
+    STANDING --(bend > start_deg)--> DOWN --(rises rise_deg off the deepest point)--> UP
+    UP --(deeper than before)--> DOWN          UP --(bend < stand_deg)--> STANDING
 
 The raw signal first goes through a running median of ``median_frames`` samples (a
 landmark glitch lasting a frame or two vanishes) and then a one-pole low-pass with time
 constant ``smoothing_tau_s`` (timestamps from the frames, never an assumed fps).
 
-A rep is *counted* when it ends if its deepest point passed ``full_deg`` for at least
-``min_depth_dwell_s`` and it lasted at least ``min_rep_s``; a dip that lasted that long
-but stayed shallower is reported as partial, and anything shorter is ignored as noise.
-Losing the person for longer than ``max_gap_s`` mid-rep drops the rep: the detector then
-waits to see the player standing before it counts again.
+A rep is *counted* when it ends if its deepest knee flexion passed ``full_deg`` (and
+``full_bend_deg`` above the baseline) for at least ``min_depth_dwell_s`` and it lasted at
+least ``min_rep_s``; a dip that lasted that long but stayed shallower is reported as
+partial, and anything shorter is ignored as noise. Losing the person for longer than
+``max_gap_s`` mid-rep drops the rep: the detector then waits to see the player standing
+before it counts again. :meth:`RepDetector.finish` closes a rep that was nearly back up
+when the source ended.
 """
 
 from __future__ import annotations
@@ -38,28 +44,39 @@ class RepPhase(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RepThresholds:
-    """Where a rep starts, counts and ends, in degrees of knee flexion and seconds.
+    """Where a rep starts, counts and ends: degrees and seconds.
 
-    Standing straight is 0-15° of knee flexion in MediaPipe world landmarks (the model
-    rarely reports a fully locked knee); thighs parallel to the floor is about 100-120°.
-    ``full_deg`` = 75° sits well above a quarter squat's knee bend (~45-60°) and well
-    below parallel, so partial reps and knee bobs never count; depth targets for scoring
-    are the level's business, not the counter's.
+    ``stand_deg`` and ``start_deg`` are knee bend *above the standing baseline*.
+    ``full_deg`` is absolute knee flexion: thighs parallel is about 100-120°, a quarter
+    squat 45-60° and a kettlebell swing's hinge 50-70° (shared/data notes), so 75° counts
+    real squats and never knee bobs or hinges; depth targets for scoring are the level's
+    business, not the counter's. ``full_bend_deg`` asks the same of the bend above the
+    baseline, for views where standing already reads 30°+.
     """
 
-    stand_deg: float = 35.0
-    start_deg: float = 45.0
+    stand_deg: float = 15.0
+    start_deg: float = 25.0
     full_deg: float = 75.0
+    full_bend_deg: float = 45.0
     rise_deg: float = 10.0
     min_rep_s: float = 0.6
     min_depth_dwell_s: float = 0.1
     max_gap_s: float = 1.0
     smoothing_tau_s: float = 0.08
     median_frames: int = 5
+    baseline_window_s: float = 8.0
+    #: Percentile of the standing samples taken as the baseline: low, since standing is
+    #: the straightest the knees get, but not the minimum, which noise drags down.
+    baseline_percentile: float = 10.0
+    #: Standing never reads more bent than this; a larger "baseline" means the source
+    #: started mid-squat, and the first rep is judged against this instead.
+    max_baseline_deg: float = 40.0
 
     def __post_init__(self) -> None:
-        if not 0 < self.stand_deg < self.start_deg < self.full_deg:
-            raise ValueError("thresholds must satisfy 0 < stand_deg < start_deg < full_deg")
+        if not 0 < self.stand_deg < self.start_deg < self.full_bend_deg:
+            raise ValueError("thresholds must satisfy 0 < stand_deg < start_deg < full_bend_deg")
+        if self.full_deg <= self.start_deg:
+            raise ValueError("full_deg must be above start_deg")
         if self.rise_deg <= 0 or self.smoothing_tau_s < 0 or self.median_frames < 1:
             raise ValueError(
                 "rise_deg and median_frames must be positive and smoothing_tau_s not negative"
@@ -98,6 +115,8 @@ class RepDetector:
     def reset(self) -> None:
         self.phase = RepPhase.STANDING
         self.smoothed: float = math.nan
+        self.baseline: float = math.nan
+        self._standing: deque[tuple[float, float]] = deque()
         self._last_t: float = -math.inf
         self._last_seen_t: float = -math.inf
         self._last_standing_t: float = 0.0
@@ -107,6 +126,11 @@ class RepDetector:
         self._deep_since: float | None = None
         self._deep_dwell = 0.0
         self._recent: deque[float] = deque(maxlen=self.thresholds.median_frames)
+
+    @property
+    def bend(self) -> float:
+        """Smoothed knee bend above the standing baseline (NaN before the first frame)."""
+        return self.smoothed - self.baseline
 
     def update(self, timestamp_s: float, depth_deg: float | None) -> list[RepEvent]:
         """Advance to ``timestamp_s``. ``None`` or NaN depth means nobody measurable."""
@@ -126,29 +150,21 @@ class RepDetector:
                 events.append(RepEvent("dropped", timestamp_s))
             return events
 
-        gap = timestamp_s - self._last_seen_t
-        self._last_seen_t = timestamp_s
-        if gap > th.max_gap_s:
-            self._recent.clear()  # (re)start the filters rather than drag old values
-        self._recent.append(depth_deg)
-        median = statistics.median(self._recent)
-        if not math.isfinite(self.smoothed) or gap > th.max_gap_s:
-            self.smoothed = median
-        else:
-            alpha = 1.0 - math.exp(-dt / th.smoothing_tau_s) if th.smoothing_tau_s else 1.0
-            self.smoothed += alpha * (median - self.smoothed)
-        s = self.smoothed
+        s = self._smooth(timestamp_s, depth_deg, dt)
+        if self.phase is RepPhase.STANDING:
+            self._track_baseline(timestamp_s, s)
+        bend = s - self.baseline
 
         if self.phase is RepPhase.LOST:
-            if s <= th.stand_deg:
+            if bend <= th.stand_deg:
                 self.phase = RepPhase.STANDING
                 self._last_standing_t = timestamp_s
             return events
 
         if self.phase is RepPhase.STANDING:
-            if s <= th.stand_deg:
+            if bend <= th.stand_deg:
                 self._last_standing_t = timestamp_s
-            elif s > th.start_deg:
+            elif bend > th.start_deg:
                 self.phase = RepPhase.DOWN
                 self._start_t = self._last_standing_t
                 self._peak, self._peak_t = s, timestamp_s
@@ -165,13 +181,48 @@ class RepDetector:
             self.phase = RepPhase.UP
             events.append(RepEvent("up", timestamp_s))
 
-        if s <= th.stand_deg:
+        if bend <= th.stand_deg:
             rep = self._finish(timestamp_s)
             events.append(RepEvent("end" if rep else "dropped", timestamp_s, rep))
         return events
 
+    def finish(self) -> list[RepEvent]:
+        """The source ended: close a rep that was on its way up and past the start band.
+
+        A rep cut off deeper than that (or still going down) is not a rep.
+        """
+        if self.phase is RepPhase.UP and self.bend <= self.thresholds.start_deg:
+            rep = self._finish(self._last_t)
+            return [RepEvent("end" if rep else "dropped", self._last_t, rep)]
+        return []
+
+    def _smooth(self, t: float, value: float, dt: float) -> float:
+        th = self.thresholds
+        gap = t - self._last_seen_t
+        self._last_seen_t = t
+        if gap > th.max_gap_s:
+            self._recent.clear()  # (re)start the filters rather than drag old values
+        self._recent.append(value)
+        median = statistics.median(self._recent)
+        if not math.isfinite(self.smoothed) or gap > th.max_gap_s:
+            self.smoothed = median
+        else:
+            alpha = 1.0 - math.exp(-dt / th.smoothing_tau_s) if th.smoothing_tau_s else 1.0
+            self.smoothed += alpha * (median - self.smoothed)
+        return self.smoothed
+
+    def _track_baseline(self, t: float, s: float) -> None:
+        th = self.thresholds
+        self._standing.append((t, s))
+        while self._standing and self._standing[0][0] < t - th.baseline_window_s:
+            self._standing.popleft()
+        values = sorted(v for _, v in self._standing)
+        low = values[int(len(values) * th.baseline_percentile / 100.0)]
+        self.baseline = min(max(low, 0.0), th.max_baseline_deg)
+
     def _track_depth_dwell(self, t: float, s: float) -> None:
-        if s >= self.thresholds.full_deg:
+        th = self.thresholds
+        if s >= th.full_deg and s - self.baseline >= th.full_bend_deg:
             if self._deep_since is None:
                 self._deep_since = t
             self._deep_dwell = max(self._deep_dwell, t - self._deep_since)
@@ -185,5 +236,5 @@ class RepDetector:
         self._last_standing_t = t
         if t - self._start_t < th.min_rep_s:
             return None
-        counted = self._peak >= th.full_deg and self._deep_dwell >= th.min_depth_dwell_s
+        counted = self._deep_dwell >= th.min_depth_dwell_s
         return RepWindow(self._start_t, self._peak_t, t, self._peak, counted)

@@ -73,6 +73,8 @@ class PoseFrame:
         mask: optional ``(H, W)`` float32 person segmentation, 1 = person.
         image: optional ``(H, W, 3)`` uint8 RGB camera image.
         truth: ground truth, only from the demo athlete.
+        extra_people: how many other people the estimator saw besides this one (the
+            player is the largest); the coach does not count while someone else is in view.
     """
 
     timestamp_s: float
@@ -82,6 +84,7 @@ class PoseFrame:
     mask: np.ndarray | None = None
     image: np.ndarray | None = None
     truth: AthleteTruth | None = field(default=None)
+    extra_people: int = 0
 
     def __post_init__(self) -> None:
         if not np.isfinite(self.timestamp_s):

@@ -1,0 +1,193 @@
+"""MediaPipe Pose Landmarker → :class:`PoseFrame`: the one adapter that imports mediapipe.
+
+Two running modes, as MediaPipe intends them:
+
+* :class:`PoseEstimator` — VIDEO mode, synchronous, for video files and recordings:
+  every frame is inferred, in order, with tracking between frames.
+* :class:`LivePoseEstimator` — LIVE_STREAM mode, for a camera: :meth:`submit` hands a
+  frame over and returns at once; MediaPipe drops frames it has no time for and calls
+  back with results, and :meth:`latest` gives the newest. The capture thread never waits
+  on inference, and the game loop never waits on either.
+
+Timestamps are the source's own (seconds since it started), turned into the strictly
+increasing whole milliseconds MediaPipe requires.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from game.native_log import quiet_native_stderr
+from game.pose.frame import PoseFrame
+from game.pose.landmarks import NUM_LANDMARKS
+from game.pose.model import ModelError
+
+__all__ = ["LivePoseEstimator", "PoseEstimator", "to_pose_frame"]
+
+#: MediaPipe's defaults for the three confidences; they suit one person at home.
+MIN_DETECTION_CONFIDENCE = 0.5
+MIN_PRESENCE_CONFIDENCE = 0.5
+MIN_TRACKING_CONFIDENCE = 0.5
+#: People looked for: the player plus one, so a second person in view can be noticed
+#: (and counting paused) rather than silently swapped in.
+NUM_POSES = 2
+
+
+def _create(model: Path, mode: str, mask: bool, callback: Any = None) -> tuple[Any, Any]:
+    with quiet_native_stderr():
+        import mediapipe as mp
+        from mediapipe.tasks.python import vision
+        from mediapipe.tasks.python.core.base_options import BaseOptions
+
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(model)),
+            running_mode=getattr(vision.RunningMode, mode),
+            num_poses=NUM_POSES,
+            min_pose_detection_confidence=MIN_DETECTION_CONFIDENCE,
+            min_pose_presence_confidence=MIN_PRESENCE_CONFIDENCE,
+            min_tracking_confidence=MIN_TRACKING_CONFIDENCE,
+            output_segmentation_masks=mask,
+            result_callback=callback,
+        )
+        try:
+            landmarker = vision.PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"MediaPipe could not load the pose model {model}: {exc}") from exc
+    return mp, landmarker
+
+
+def to_pose_frame(
+    result: Any, timestamp_s: float, size: tuple[int, int], image: np.ndarray | None = None
+) -> PoseFrame:
+    """Convert one PoseLandmarkerResult. With two people, the larger one is the player."""
+    width, height = size
+    people = result.pose_landmarks or []
+    if not people:
+        return PoseFrame.empty(timestamp_s, size, image=image)
+    sizes = [_extent(person) for person in people]
+    best = int(np.argmax(sizes))
+    landmarks = np.array(
+        [(p.x, p.y, p.z, p.visibility or 0.0) for p in people[best]], dtype=np.float32
+    )
+    world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks[best]], dtype=np.float32)
+    if landmarks.shape != (NUM_LANDMARKS, 4) or world.shape != (NUM_LANDMARKS, 3):
+        return PoseFrame.empty(timestamp_s, size, image=image)
+    mask = None
+    if result.segmentation_masks and len(result.segmentation_masks) > best:
+        view = result.segmentation_masks[best].numpy_view()
+        mask = np.array(view, dtype=np.float32).reshape(height, width)
+    return PoseFrame(
+        timestamp_s,
+        landmarks,
+        world,
+        size,
+        mask=mask,
+        image=image,
+        extra_people=len(people) - 1,
+    )
+
+
+def _extent(person: Any) -> float:
+    xs = [p.x for p in person]
+    ys = [p.y for p in person]
+    return (max(xs) - min(xs)) * (max(ys) - min(ys))
+
+
+class _Base:
+    _landmarker: Any
+    _closed = False
+
+    def __enter__(self) -> _Base:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the model. Safe to call twice."""
+        if not self._closed:
+            self._closed = True
+            with quiet_native_stderr():
+                self._landmarker.close()
+
+
+class _Clock:
+    """Seconds → strictly increasing whole milliseconds, as MediaPipe requires."""
+
+    def __init__(self) -> None:
+        self.last_ms = -1
+
+    def ms(self, timestamp_s: float) -> int:
+        self.last_ms = max(math.floor(timestamp_s * 1000.0), self.last_ms + 1)
+        return self.last_ms
+
+
+class PoseEstimator(_Base):
+    """VIDEO mode: infer every frame of a file or recording, in order."""
+
+    def __init__(self, model: Path, *, mask: bool = True) -> None:
+        self._mp, self._landmarker = _create(model, "VIDEO", mask)
+        self._clock = _Clock()
+
+    def estimate(
+        self, rgb: np.ndarray, timestamp_s: float, *, keep_image: bool = False
+    ) -> PoseFrame:
+        """Find the player in one RGB uint8 image taken at ``timestamp_s``."""
+        height, width = rgb.shape[:2]
+        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=_contiguous(rgb))
+        result = self._landmarker.detect_for_video(image, self._clock.ms(timestamp_s))
+        return to_pose_frame(result, timestamp_s, (width, height), rgb if keep_image else None)
+
+
+class LivePoseEstimator(_Base):
+    """LIVE_STREAM mode: :meth:`submit` never blocks; :meth:`latest` is the newest result.
+
+    Each result carries the image it was computed from (when ``keep_image``), so what the
+    game draws is always a camera picture with its own pose, never a newer picture with
+    an older skeleton.
+    """
+
+    def __init__(self, model: Path, *, mask: bool = True, keep_image: bool = True) -> None:
+        self._lock = threading.Lock()
+        self._latest: PoseFrame | None = None
+        self._pending: dict[int, tuple[float, np.ndarray | None]] = {}
+        self._keep_image = keep_image
+        self.results = 0
+        self._mp, self._landmarker = _create(model, "LIVE_STREAM", mask, self._on_result)
+        self._clock = _Clock()
+
+    def submit(self, rgb: np.ndarray, timestamp_s: float) -> None:
+        """Hand one camera frame to MediaPipe; it may drop it if still busy."""
+        ms = self._clock.ms(timestamp_s)
+        with self._lock:
+            self._pending[ms] = (timestamp_s, rgb if self._keep_image else None)
+            for old in [k for k in self._pending if k < ms - 2000]:
+                del self._pending[old]  # dropped by MediaPipe long ago
+        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=_contiguous(rgb))
+        self._landmarker.detect_async(image, ms)
+
+    def _on_result(self, result: Any, image: Any, timestamp_ms: int) -> None:
+        with self._lock:
+            timestamp_s, rgb = self._pending.pop(timestamp_ms, (timestamp_ms / 1000.0, None))
+            for old in [k for k in self._pending if k < timestamp_ms]:
+                del self._pending[old]  # frames MediaPipe skipped
+        size = (image.width, image.height)
+        frame = to_pose_frame(result, timestamp_s, size, rgb)
+        with self._lock:
+            self._latest = frame
+            self.results += 1
+
+    def latest(self) -> PoseFrame | None:
+        with self._lock:
+            return self._latest
+
+
+def _contiguous(rgb: np.ndarray) -> np.ndarray:
+    if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
+        raise ValueError(f"expected an RGB uint8 image (H, W, 3), got {rgb.dtype} {rgb.shape}")
+    return np.ascontiguousarray(rgb)
