@@ -121,54 +121,66 @@ class VideoSource:
             description=f"video {self.path.name}: {probe.size[0]}x{probe.size[1]} "
             f"@ {probe.fps:.2f} fps, {probe.frame_count} frames",
         )
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self._estimators: list[PoseEstimator] = []
+        self._runs: list[tuple[threading.Event, PoseEstimator]] = []
 
     def frames(self) -> Iterator[PoseFrame]:
+        """A fresh pass over the file; each pass has its own decoder thread and model."""
+        stop = threading.Event()
         estimator = PoseEstimator(self.model, mask=self.mask)
-        self._estimators.append(estimator)
-        decoded: queue.Queue[DecodedFrame | BaseException | None] = queue.Queue(DECODE_AHEAD_FRAMES)
-        thread = threading.Thread(
-            target=self._decode_into, args=(decoded,), name="video-decode", daemon=True
+        self._runs.append((stop, estimator))
+        decoded: queue.Queue[DecodedFrame | BaseException | None] = queue.Queue(
+            DECODE_AHEAD_FRAMES
         )
-        self._threads.append(thread)
+        thread = threading.Thread(
+            target=self._decode_into, args=(decoded, stop), name="video-decode", daemon=True
+        )
         thread.start()
         try:
-            while True:
-                item = decoded.get()
+            while not stop.is_set():
+                try:
+                    item = decoded.get(timeout=0.1)
+                except queue.Empty:
+                    continue
                 if item is None:
                     return
                 if isinstance(item, BaseException):
                     raise item
                 yield estimator.estimate(item.rgb, item.timestamp_s, keep_image=self.keep_image)
         finally:
-            self._stop.set()
+            stop.set()
             _drain(decoded)
             thread.join(timeout=2.0)
             estimator.close()
-            self._stop.clear()
+            self._runs.remove((stop, estimator))
 
-    def _decode_into(self, out: queue.Queue[DecodedFrame | BaseException | None]) -> None:
+    def _decode_into(
+        self, out: queue.Queue[DecodedFrame | BaseException | None], stop: threading.Event
+    ) -> None:
+        item: DecodedFrame | BaseException | None
         try:
-            for frame in decode_video(self.path, self.info.fps):
-                while not self._stop.is_set():
-                    try:
-                        out.put(frame, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if self._stop.is_set():
+            for item in decode_video(self.path, self.info.fps):
+                if not _put(out, item, stop):
                     return
+            item = None
         except BaseException as exc:  # handed to the reading thread, which raises it
-            out.put(exc)
-            return
-        out.put(None)
+            item = exc
+        _put(out, item, stop)
 
     def close(self) -> None:
-        self._stop.set()
-        for estimator in self._estimators:
-            estimator.close()
+        """Stop every pass in progress; their generators release their own resources."""
+        for stop, _estimator in list(self._runs):
+            stop.set()
+
+
+def _put(q: queue.Queue, item: object, stop: threading.Event) -> bool:
+    """Put ``item`` unless ``stop`` is set first; whether it went in."""
+    while not stop.is_set():
+        try:
+            q.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
 
 
 def _drain(q: queue.Queue) -> None:
