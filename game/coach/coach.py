@@ -99,7 +99,9 @@ class Coach:
         return self._detector.phase
 
     def update(self, frame: PoseFrame) -> CoachStep:
-        features = measure(frame)
+        # Someone else in view: the estimator may have swapped people, so nothing counts
+        # until the player is alone again (a short flicker is bridged by the detector).
+        features = measure(frame) if frame.extra_people == 0 else None
         t = frame.timestamp_s
         if features is not None:
             self._history.append(features)

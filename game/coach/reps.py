@@ -150,7 +150,11 @@ class RepDetector:
                 events.append(RepEvent("dropped", timestamp_s))
             return events
 
+        returning = timestamp_s - self._last_seen_t > th.max_gap_s
         s = self._smooth(timestamp_s, depth_deg, dt)
+        if returning and self.phase is RepPhase.STANDING and s - self.baseline > th.stand_deg:
+            # Back in view already bent: we did not see this rep start, so it cannot count.
+            self.phase = RepPhase.LOST
         if self.phase is RepPhase.STANDING:
             self._track_baseline(timestamp_s, s)
         bend = s - self.baseline

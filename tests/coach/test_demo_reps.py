@@ -62,3 +62,19 @@ def test_fault_reps_only_mark_the_chosen_reps():
     assert "heels_lift" not in faults[0]
     assert "heels_lift" in faults[1]
     assert "heels_lift" not in faults[2]
+
+
+def test_a_second_person_in_view_pauses_counting():
+    from dataclasses import replace
+
+    from game.coach.coach import Coach
+
+    source = open_source("demo?reps=2&mask=false")
+    (_, bottom, _), _second = source.rep_windows
+    coach = Coach()
+    for frame in source.frames():
+        if bottom - 1.5 < frame.timestamp_s < bottom + 0.5:
+            frame = replace(frame, extra_people=1)
+        coach.update(frame)
+    coach.finish()
+    assert len(coach.reps) == 1  # the first rep was interrupted, the second counts
