@@ -256,7 +256,7 @@ def test_nobody_in_view_says_step_into_view(make_app: AppFactory) -> None:
 def test_a_clean_rep_bursts_from_the_hips_with_its_score(make_app: AppFactory) -> None:
     app = make_app(quick_athlete())
     play = start_level(app)
-    advance(app, 3.0 + 0.5 + 1.6)  # just after the first rep ends
+    advance(app, 3.0 + 0.5 + 1.8)  # just after the first rep ends
     assert len(play.session.reps) == 1
     assert play.effects.particles and play.effects.flash_left_s >= 0
     assert any(t.text == "+100" for t in play.effects.texts)
