@@ -46,7 +46,8 @@ def analyze_frames(
             on_step(frame, step)
         if step.features is not None:
             seen += 1
-            views[step.features.view.value] += 1
+            if step.features.view is not None:
+                views[step.features.view.value] += 1
     coach.finish()
     wall_s = time.perf_counter() - started
     return {

@@ -24,6 +24,7 @@ from game.coach.features import BodyFeatures, measure
 from game.coach.pattern import not_a_squat
 from game.coach.reps import RepDetector, RepEvent, RepPhase, RepThresholds, RepWindow
 from game.coach.scoring import cues_for, rep_score
+from game.pose.filter import LandmarkSmoother
 from game.pose.frame import PoseFrame
 
 __all__ = ["DEFAULT_DEPTH_TARGET_DEG", "Coach", "CoachStep", "RepResult"]
@@ -77,6 +78,8 @@ class CoachStep:
     rep: RepResult | None = None
     partial: RepWindow | None = None
     cue: str | None = None
+    #: The frame as the coach measured it (smoothed; unsure landmarks are NaN).
+    frame: PoseFrame | None = None
 
 
 @dataclass
@@ -90,15 +93,23 @@ class Coach:
     #: Knee bends deep enough to count that were not squats, with the reason.
     rejected: list[tuple[RepWindow, str]] = field(default_factory=list, init=False)
 
+    #: One Euro smoothing of the landmarks before anything is measured (one smoother per
+    #: stream: a coach is one player's set). Off only to study the raw estimator.
+    smooth: bool = True
+
     def __post_init__(self) -> None:
         self._detector = RepDetector(self.thresholds)
         self._history: deque[BodyFeatures] = deque()
+        self._smoother = LandmarkSmoother() if self.smooth else None
 
     @property
     def phase(self) -> RepPhase:
         return self._detector.phase
 
     def update(self, frame: PoseFrame) -> CoachStep:
+        """Coach one frame (in time order). The step carries the smoothed frame."""
+        if self._smoother is not None:
+            frame = self._smoother.smooth(frame)
         # Someone else in view: the estimator may have swapped people, so nothing counts
         # until the player is alone again (a short flicker is bridged by the detector).
         features = measure(frame) if frame.extra_people == 0 else None
@@ -113,7 +124,7 @@ class Coach:
         rep, partial = self._close(events)
         smoothed = self._detector.smoothed if features is not None else math.nan
         cue = rep.cues[0] if rep is not None and rep.cues else None
-        return CoachStep(t, features, smoothed, self.phase, events, rep, partial, cue)
+        return CoachStep(t, features, smoothed, self.phase, events, rep, partial, cue, frame)
 
     def finish(self) -> RepResult | None:
         """The source ended: count a last rep that was nearly back up (see RepDetector)."""

@@ -76,7 +76,7 @@ class RepMetrics:
     down_s: float
     pause_s: float
     up_s: float
-    view: View
+    view: View | None
     hip_drop_ratio: float = math.nan
     split_stance: float = math.nan
 
@@ -87,7 +87,7 @@ class RepMetrics:
             if isinstance(value, float):
                 out[name] = round(value, 3) if math.isfinite(value) else None
             else:
-                out[name] = str(value)
+                out[name] = None if value is None else str(value)
         return out
 
 
@@ -114,7 +114,8 @@ def rep_metrics(
     pause = float(t[in_band].max() - t[in_band].min()) if in_band.any() else 0.0
     yaws = np.array([f.yaw_deg for f in features])[in_rep]
     facing = sum(f.facing_camera for f in features) * 2 >= len(features)
-    view = view_from_yaw(float(np.nanmedian(yaws)), facing)
+    finite_yaws = yaws[np.isfinite(yaws)]
+    view = view_from_yaw(float(np.median(finite_yaws)), facing) if finite_yaws.size else None
     # The hips' lowest point (10th percentile: one bad frame is not the bottom) against the
     # standing height before the rep (see STANDING_REFERENCE_PERCENTILE).
     standing = (t <= start_s) & (t >= start_s - STANDING_REFERENCE_S)

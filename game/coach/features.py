@@ -69,12 +69,15 @@ class BodyFeatures:
     split_stance: float = math.nan
 
     @property
-    def view(self) -> View:
+    def view(self) -> View | None:
         return view_from_yaw(self.yaw_deg, self.facing_camera)
 
 
-def view_from_yaw(yaw_deg: float, facing_camera: bool) -> View:
-    """Name the view from the body yaw (0 = hips square to the camera, 90 = side-on)."""
+def view_from_yaw(yaw_deg: float, facing_camera: bool) -> View | None:
+    """Name the view from the body yaw (0 = hips square to the camera, 90 = side-on);
+    ``None`` when the hips were not seen."""
+    if not math.isfinite(yaw_deg):
+        return None
     if yaw_deg >= SIDE_MIN_YAW_DEG:
         return View.SIDE
     if yaw_deg > FRONT_MAX_YAW_DEG:

@@ -19,7 +19,7 @@ import numpy as np
 import pygame
 
 from game.pose.frame import PoseFrame
-from game.pose.landmarks import POSE_CONNECTIONS, Landmark, Side, side_landmarks
+from game.pose.landmarks import NUM_LANDMARKS, POSE_CONNECTIONS, Landmark, Side, side_landmarks
 from game.ui import theme
 from game.ui.assets import gradient
 from game.ui.theme import Color
@@ -138,6 +138,7 @@ class Stage:
         self.fit: pygame.Rect = fit_rect((4, 3), self.rect)
         self.points: np.ndarray | None = None
         self.visible: np.ndarray | None = None
+        self.known: np.ndarray = np.ones(NUM_LANDMARKS, dtype=bool)
         self.floor_y: float = self.rect.bottom - self.rect.height * 0.1
         # The skeleton as draw lists in screen pixels, laid out once per new frame.
         self._bones: list[tuple[Point, Point, _Part, int]] = []
@@ -160,8 +161,11 @@ class Stage:
             self.fit = fit_rect(frame.frame_size, self.rect)
             self._picture = self._make_picture(frame, self.fit)
             if frame.landmarks is not None:
-                self.points = landmarks_to_px(frame.landmarks, self.fit)
-                self.visible = frame.landmarks[:, 3] >= VISIBLE_MIN
+                points = landmarks_to_px(frame.landmarks, self.fit)
+                # The coach's smoother marks unsure landmarks NaN: they are not drawn.
+                self.known = np.isfinite(points).all(axis=1)
+                self.points = np.where(self.known[:, None], points, 0.0)
+                self.visible = (frame.landmarks[:, 3] >= VISIBLE_MIN) & self.known
                 self._size_glow(self.points)
                 self._layout_skeleton(self.points, self.visible)
             else:
@@ -185,10 +189,15 @@ class Stage:
             for a, b, part, width in _BONES
             if vis[a] and vis[b]
         ]
-        self._faint = [(ipts[a], ipts[b]) for a, b, _p, _w in _BONES if not (vis[a] and vis[b])]
+        known: list[bool] = self.known.tolist()
+        self._faint = [
+            (ipts[a], ipts[b])
+            for a, b, _p, _w in _BONES
+            if not (vis[a] and vis[b]) and known[a] and known[b]
+        ]
         self._joints = [(ipts[j], part, round(r * unit)) for j, part, r in _JOINTS if vis[j]]
         ls, rs, nose = Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.NOSE
-        if vis[nose] and (vis[ls] or vis[rs]):
+        if vis[nose] and vis[ls] and vis[rs]:
             mid = (points[ls] + points[rs]) / 2
             self._neck = ((round(mid[0]), round(mid[1])), ipts[nose])
         else:
@@ -197,8 +206,12 @@ class Stage:
     def _size_glow(self, pts: np.ndarray) -> None:
         """Scale the pelvis glow to the thigh length (re-scaled only when it changes)."""
         thigh = max(
-            float(np.linalg.norm(pts[side_landmarks(s).hip] - pts[side_landmarks(s).knee]))
-            for s in Side
+            (
+                float(np.linalg.norm(pts[side_landmarks(s).hip] - pts[side_landmarks(s).knee]))
+                for s in Side
+                if self.known[side_landmarks(s).hip] and self.known[side_landmarks(s).knee]
+            ),
+            default=0.0,
         )
         size = max(24, round(thigh * 1.5 / 4) * 4)  # 4 px steps: no rescale for jitter
         if self._glow_scaled is None or self._glow_scaled.get_width() != size:
@@ -226,9 +239,11 @@ class Stage:
         if frame.landmarks is None:
             return None
         fit = fit_rect(frame.frame_size, self.rect)
-        lm = frame.landmarks
-        x = (lm[Landmark.LEFT_HIP, 0] + lm[Landmark.RIGHT_HIP, 0]) / 2
-        y = (lm[Landmark.LEFT_HIP, 1] + lm[Landmark.RIGHT_HIP, 1]) / 2
+        hips = frame.landmarks[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP], :2]
+        hips = hips[np.isfinite(hips).all(axis=1)]
+        if not len(hips):
+            return None
+        x, y = hips.mean(axis=0)
         return float(fit.x + x * fit.width), float(fit.y + y * fit.height)
 
     @property
@@ -236,7 +251,10 @@ class Stage:
         """Screen position of the hip midpoint (where rewards burst from), if seen."""
         if self.points is None:
             return None
-        mid = (self.points[Landmark.LEFT_HIP] + self.points[Landmark.RIGHT_HIP]) / 2
+        hips = [h for h in (Landmark.LEFT_HIP, Landmark.RIGHT_HIP) if self.known[h]]
+        if not hips:
+            return None
+        mid = self.points[hips].mean(axis=0)
         return float(mid[0]), float(mid[1])
 
     # -- draw side -----------------------------------------------------------------

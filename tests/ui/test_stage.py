@@ -62,3 +62,26 @@ def test_a_silhouette_and_an_empty_frame_draw_without_a_skeleton(display: pygame
 )
 def test_time_is_shown_rounded_up(seconds: float, text: str) -> None:
     assert format_time(seconds) == text
+
+
+def test_smoothed_frames_with_missing_landmarks_draw_without_errors():
+    """The coach's smoother turns unsure landmarks into NaN: they are simply not drawn."""
+    import numpy as np
+    import pygame
+
+    from game.coach.coach import Coach
+    from game.pose.sources import open_source
+    from game.ui.skeleton import LegState, Stage
+
+    pygame.init()
+    surface = pygame.Surface((1280, 720))
+    stage = Stage(pygame.Rect(16, 16, 900, 510))
+    coach = Coach()
+    drawn = 0
+    for frame in open_source("demo?reps=1&view=side").frames():
+        step = coach.update(frame)
+        assert step.frame is not None
+        stage.prepare(step.frame, 1 / 30)
+        stage.draw(surface, LegState.NEUTRAL)
+        drawn += bool(np.isnan(step.frame.landmarks[:, 0]).any())
+    assert drawn > 0  # the far knee really was missing in some frames

@@ -47,13 +47,14 @@ MEDIAPIPE_Z_GAIN = 3.6
 
 # Visibility, from the same two side clips: near-side landmarks 0.97-1.0; far-side
 # shoulders, hips and face stay ~0.99; far elbows and hands 0.02-0.7, far knees 0.3-0.65,
-# far ankles and feet 0.4-0.8.
+# far ankles and feet 0.4-0.8. The far knee sits below the 0.5 "visible" line (not on it,
+# where noise would flip it every frame).
 NEAR_VISIBILITY = 0.985
 _FAR_VISIBILITY_BY_PART = {
     "EYE_INNER": 0.97, "EYE": 0.97, "EYE_OUTER": 0.97, "EAR": 0.96, "MOUTH": 0.97,
     "SHOULDER": 0.97, "HIP": 0.97,
     "ELBOW": 0.40, "WRIST": 0.35, "PINKY": 0.32, "INDEX": 0.32, "THUMB": 0.32,
-    "KNEE": 0.50, "ANKLE": 0.60, "HEEL": 0.62, "FOOT_INDEX": 0.65,
+    "KNEE": 0.40, "ANKLE": 0.60, "HEEL": 0.62, "FOOT_INDEX": 0.65,
 }  # fmt: skip
 #: Half the depth gap between a landmark and its mirror twin at which it counts as fully
 #: hidden behind the body: the hip joints' half-width (9 cm at 1.75 m).
