@@ -17,7 +17,7 @@ from game import __version__
 
 __all__ = ["main"]
 
-COMMANDS = ("play", "analyze", "levels")
+COMMANDS = ("play", "analyze", "record", "levels", "scores")
 #: What ``play`` uses when it cannot open the player's camera or source.
 DEMO_SPEC = "demo"
 
@@ -27,6 +27,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version"):
         args_list.insert(0, "play")
     args = _parser().parse_args(args_list)
+    from game.native_log import route_native_stderr, set_verbose
+
+    set_verbose(getattr(args, "verbose", False))
+    route_native_stderr()  # MediaPipe's native log lines go to a file, not the terminal
     return int(args.run(args))
 
 
@@ -39,7 +43,19 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    play = sub.add_parser("play", help="play the game (the default command)")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--model",
+        metavar="PATH",
+        help="pose model (.task); default: $GLUTES_HIGH_MODEL, else the one shipped with the game",
+    )
+    common.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show the pose runtime's own log lines (normally kept in a log file)",
+    )
+
+    play = sub.add_parser("play", parents=[common], help="play the game (the default command)")
     play.add_argument(
         "--source",
         metavar="SRC",
@@ -59,9 +75,19 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--screenshot", type=Path, metavar="PNG", help="save the last frame here")
     play.set_defaults(run=_run_play)
 
-    analyze = sub.add_parser("analyze", help="count and judge the squats in a source")
-    analyze.add_argument("source", metavar="SRC", help="'demo...' (video files come later)")
+    analyze = sub.add_parser(
+        "analyze", parents=[common], help="count and judge the squats in a source"
+    )
+    analyze.add_argument(
+        "source", metavar="SRC", help="a video file, a recording (.npz) or 'demo...'"
+    )
     analyze.add_argument("--json", action="store_true", help="print the JSON report")
+    analyze.add_argument(
+        "--overlay",
+        type=Path,
+        metavar="OUT.mp4",
+        help="also write the video with the skeleton and rep marks drawn on it",
+    )
     analyze.add_argument(
         "--depth-target",
         type=float,
@@ -69,6 +95,34 @@ def _parser() -> argparse.ArgumentParser:
         help="knee bend a rep should reach, degrees (default 90)",
     )
     analyze.set_defaults(run=_run_analyze)
+
+    record = sub.add_parser(
+        "record", parents=[common], help="save the pose frames of a source to a recording"
+    )
+    record.add_argument("source", metavar="SRC", help="camera[:N], a video file or 'demo...'")
+    record.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="FILE", help="recording to write (.npz)"
+    )
+    record.add_argument(
+        "--seconds", type=float, metavar="N", help="stop after N seconds (needed for a camera)"
+    )
+    record.set_defaults(run=_run_record)
+
+    scores = sub.add_parser("scores", help="high scores; move them to another computer")
+    scores.add_argument("--level", metavar="ID", help="only this level")
+    scores.add_argument("--player", metavar="NAME", help="only this player")
+    scores.add_argument("--json", action="store_true", help="print JSON")
+    scores.add_argument("--limit", type=int, default=10, metavar="N", help="rows (default 10)")
+    move = scores.add_mutually_exclusive_group()
+    move.add_argument("--export", type=Path, metavar="FILE.json", help="write every score here")
+    move.add_argument(
+        "--import",
+        dest="import_",
+        type=Path,
+        metavar="FILE.json",
+        help="merge an export in (runs already here are skipped)",
+    )
+    scores.set_defaults(run=_run_scores)
 
     levels = sub.add_parser("levels", help="check level files")
     levels_sub = levels.add_subparsers(dest="levels_command", metavar="ACTION", required=True)
@@ -96,7 +150,7 @@ def _run_play(args: argparse.Namespace) -> int:
         except InvalidName as exc:
             print(f"glutes-high: --player: {exc}", file=sys.stderr)
             return 2
-    source, notice = _choose_play_source(args.source, headless=args.headless)
+    source, notice = _choose_play_source(args.source, headless=args.headless, model=args.model)
     from game.ui.app import GameOptions, run_game
 
     options = GameOptions(
@@ -111,12 +165,15 @@ def _run_play(args: argparse.Namespace) -> int:
     return run_game(options)
 
 
-def _choose_play_source(requested: str | None, *, headless: bool) -> tuple[str, str | None]:
+def _choose_play_source(
+    requested: str | None, *, headless: bool, model: str | None = None
+) -> tuple[str, str | None]:
     """The source to play and, when it is not what the player asked for, why.
 
     Headless runs play the demo athlete unless told otherwise. A source that cannot be
     opened falls back to the demo athlete with the reason on screen, never a crash.
     """
+    from game.pose.model import ModelError
     from game.pose.source import SourceError, SourceUnavailable
     from game.pose.sources import open_source
 
@@ -124,8 +181,8 @@ def _choose_play_source(requested: str | None, *, headless: bool) -> tuple[str, 
         return DEMO_SPEC, "Headless run - the demo athlete is playing"
     wanted = requested or "camera"
     try:
-        open_source(wanted).close()
-    except (SourceError, SourceUnavailable) as exc:
+        open_source(wanted, model=model).close()
+    except (SourceError, SourceUnavailable, ModelError) as exc:
         reason = "No camera found" if requested is None else str(exc)
         print(f"glutes-high: {exc}; playing the demo athlete instead", file=sys.stderr)
         return DEMO_SPEC, f"{reason} - playing the demo athlete"
@@ -135,22 +192,43 @@ def _choose_play_source(requested: str | None, *, headless: bool) -> tuple[str, 
 def _run_analyze(args: argparse.Namespace) -> int:
     from game.coach.analysis import analyze_frames
     from game.coach.coach import DEFAULT_DEPTH_TARGET_DEG
+    from game.pose.model import ModelError
     from game.pose.source import SourceError, SourceUnavailable
     from game.pose.sources import open_source
 
     try:
-        source = open_source(args.source)
-    except (SourceError, SourceUnavailable) as exc:
+        source = open_source(args.source, model=args.model, keep_image=bool(args.overlay))
+    except (SourceError, SourceUnavailable, ModelError) as exc:
         print(f"glutes-high analyze: {exc}", file=sys.stderr)
         return 2
+    progress = Progress(_expected_frames(source), "analyze")
+    overlay = None
     try:
+        if args.overlay:
+            from game.overlay import OverlayWriter
+
+            overlay = OverlayWriter(args.overlay, source.info.fps, source.info.frame_size)
+
+        def on_step(frame, step) -> None:  # type: ignore[no-untyped-def]
+            progress.advance()
+            if overlay is not None:
+                overlay.add(frame, step)
+
         report = analyze_frames(
             source.frames(),
             source=args.source,
             fps=source.info.fps,
             depth_target_deg=args.depth_target or DEFAULT_DEPTH_TARGET_DEG,
+            on_step=on_step,
         )
+    except (SourceError, SourceUnavailable, ModelError, OSError) as exc:
+        progress.done()
+        print(f"glutes-high analyze: {exc}", file=sys.stderr)
+        return 2
     finally:
+        progress.done()
+        if overlay is not None:
+            overlay.close()
         source.close()
     if args.json:
         json.dump(report, sys.stdout, indent=2)
@@ -158,6 +236,71 @@ def _run_analyze(args: argparse.Namespace) -> int:
     else:
         _print_report(report)
     return 0
+
+
+def _run_record(args: argparse.Namespace) -> int:
+    from game.pose.model import ModelError
+    from game.pose.recording import RecordingError, record
+    from game.pose.source import SourceError, SourceUnavailable
+    from game.pose.sources import open_source
+
+    try:
+        source = open_source(args.source, model=args.model)
+    except (SourceError, SourceUnavailable, ModelError) as exc:
+        print(f"glutes-high record: {exc}", file=sys.stderr)
+        return 2
+    if source.info.live and args.seconds is None:
+        print("glutes-high record: recording a camera: press Ctrl+C to stop", file=sys.stderr)
+    progress = Progress(_expected_frames(source), "record")
+    try:
+        count = record(
+            source, args.output, max_seconds=args.seconds, progress=lambda _n: progress.advance()
+        )
+    except (SourceError, RecordingError, OSError) as exc:
+        progress.done()
+        print(f"glutes-high record: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        progress.done()
+        source.close()
+    print(f"wrote {count} frames to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _expected_frames(source: object) -> int | None:
+    count = getattr(source, "frame_count", None)
+    return int(count) if isinstance(count, int) and count > 0 else None
+
+
+class Progress:
+    """A one-line progress bar on stderr, shown only when stderr is a terminal."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int | None, label: str) -> None:
+        self.total = total
+        self.label = label
+        self.count = 0
+        self.enabled = sys.stderr.isatty()
+        self._shown = False
+
+    def advance(self) -> None:
+        self.count += 1
+        if not self.enabled or self.count % 10:
+            return
+        self._shown = True
+        if self.total:
+            done = min(1.0, self.count / self.total)
+            bar = "#" * round(done * self.WIDTH)
+            line = f"{self.label} [{bar:<{self.WIDTH}}] {self.count}/{self.total} frames"
+        else:
+            line = f"{self.label}: {self.count} frames"
+        print(f"\r{line}", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self._shown:
+            print(file=sys.stderr)
+            self._shown = False
 
 
 def _print_report(report: dict) -> None:
@@ -173,6 +316,49 @@ def _print_report(report: dict) -> None:
             f"  rep {rep['index']}: bottom {rep['bottom_s']:6.2f} s  depth "
             f"{rep['depth_deg']:5.1f}°  score {rep['score']:3d}  {faults}{cue}"
         )
+
+
+def _run_scores(args: argparse.Namespace) -> int:
+    from game.paths import data_dir
+    from game.play.scores import InvalidName, ScoreStore, StoreError
+
+    try:
+        with ScoreStore(data_dir() / "scores.db") as store:
+            if store.quarantined is not None:
+                print(
+                    f"glutes-high scores: the score file was damaged; kept as "
+                    f"{store.quarantined} and a new one started",
+                    file=sys.stderr,
+                )
+            if args.export:
+                count = store.export_json(args.export)
+                print(f"exported {count} runs to {args.export}", file=sys.stderr)
+                return 0
+            if args.import_:
+                added, skipped = store.import_json(args.import_)
+                print(f"imported {added} runs ({skipped} already here)", file=sys.stderr)
+                return 0
+            rows = store.runs(level_id=args.level, player=args.player)[: max(0, args.limit)]
+    except (StoreError, InvalidName) as exc:
+        print(f"glutes-high scores: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        keys = ("run_id", "player", "level_id", "points", "stars", "reps", "created_at")
+        runs = [
+            {"rank": i, **{k: getattr(row, k) for k in keys}, "score": row.points}
+            for i, row in enumerate(rows, start=1)
+        ]
+        json.dump({"level": args.level, "player": args.player, "runs": runs}, sys.stdout, indent=2)
+        print()
+        return 0
+    if not rows:
+        print("no scores yet")
+    for i, row in enumerate(rows, start=1):
+        print(
+            f"{i:3}. {row.player:16} {row.level_id:24} {row.points:5} pts  {row.stars}*  "
+            f"{row.created_at}"
+        )
+    return 0
 
 
 def _run_levels_validate(args: argparse.Namespace) -> int:

@@ -96,3 +96,24 @@ def test_python_dash_m_game_is_the_same_program():
         check=True,
     )
     assert "usage: glutes-high analyze" in out.stdout
+
+
+def test_a_headless_demo_run_is_saved_and_listed_by_scores(capsys, tmp_path):
+    assert main(["--headless", "--seconds", "45", "--player", "Zoë"]) == 0
+    capsys.readouterr()
+    assert main(["scores", "--level", "first-squats", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["level"] == "first-squats"
+    (run,) = listed["runs"]
+    assert run["player"] == "Zoë" and run["rank"] == 1
+    assert run["score"] == run["points"] and run["points"] > 0 and run["stars"] >= 1
+    export = tmp_path / "scores.json"
+    assert main(["scores", "--export", str(export)]) == 0
+    assert json.loads(export.read_text())["runs"][0]["player"] == "Zoë"
+
+
+def test_scores_with_no_runs_and_a_bad_player(capsys):
+    assert main(["scores"]) == 0
+    assert "no scores yet" in capsys.readouterr().out
+    assert main(["scores", "--player", "\x00"]) == 2
+    assert "control" in capsys.readouterr().err

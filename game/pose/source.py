@@ -42,6 +42,8 @@ class SourceInfo:
 
     ``live`` sources (a camera) deliver frames in real time and drop what the reader misses;
     the others (demo, video, recording) can be read as fast as the reader wants.
+    ``prefetch`` sources are slow to read (a video file: decoding and inference), so a
+    reader that must not stall (the game loop) should read them ahead on a thread.
     """
 
     name: str
@@ -49,6 +51,7 @@ class SourceInfo:
     frame_size: tuple[int, int]
     live: bool
     description: str = ""
+    prefetch: bool = False
 
 
 @runtime_checkable

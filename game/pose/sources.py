@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from game.pose.source import PoseSource, SourceUnavailable, parse_spec
 
-__all__ = ["open_source"]
+__all__ = ["RECORDING_SUFFIX", "open_source"]
+
+#: Recordings are numpy ``.npz`` archives (see :mod:`game.pose.recording`).
+RECORDING_SUFFIX = ".npz"
 
 
-def open_source(text: str) -> PoseSource:
-    """Open ``demo...``, ``camera[:N]`` or a file path as a :class:`PoseSource`.
+def open_source(
+    text: str,
+    *,
+    model: str | Path | None = None,
+    mask: bool = True,
+    keep_image: bool = False,
+) -> PoseSource:
+    """Open ``demo...``, ``camera[:N]``, a recording or a video file as a PoseSource.
 
-    Raises ``SourceError`` for a malformed spec and ``SourceUnavailable`` for one that
-    cannot be opened on this machine; both messages are meant for the player.
+    ``model`` overrides the pose model (else ``$GLUTES_HIGH_MODEL``, else the shipped
+    one); ``keep_image`` attaches the picture to each frame (the game draws it).
+    Raises ``SourceError`` for a malformed spec, ``SourceUnavailable`` for one that cannot
+    be opened here, and ``ModelError`` for a missing or damaged model; every message is
+    meant for the player.
     """
     spec = parse_spec(text)
     if spec.kind == "demo":
@@ -19,13 +33,18 @@ def open_source(text: str) -> PoseSource:
 
         return open_demo(spec)
     if spec.kind == "camera":
-        raise SourceUnavailable(
-            f"{text}: this version of Glutes High cannot read a camera yet "
-            "(the camera pipeline is on its way); play with --source demo"
-        )
-    if spec.path is not None and not spec.path.exists():
+        from game.pose.camera import CameraSource
+        from game.pose.model import resolve_model
+
+        return CameraSource(spec.camera_index, model=resolve_model(model))
+    assert spec.path is not None
+    if not spec.path.exists():
         raise SourceUnavailable(f"{spec.path}: no such file")
-    raise SourceUnavailable(
-        f"{spec.path}: this version of Glutes High cannot read video files or recordings yet; "
-        "try --source demo"
-    )
+    if spec.path.suffix.lower() == RECORDING_SUFFIX:
+        from game.pose.recording import RecordingSource
+
+        return RecordingSource(spec.path)
+    from game.pose.model import resolve_model
+    from game.pose.video import VideoSource
+
+    return VideoSource(spec.path, model=resolve_model(model), mask=mask, keep_image=keep_image)

@@ -120,6 +120,7 @@ class VideoSource:
             live=False,
             description=f"video {self.path.name}: {probe.size[0]}x{probe.size[1]} "
             f"@ {probe.fps:.2f} fps, {probe.frame_count} frames",
+            prefetch=True,
         )
         self._runs: list[tuple[threading.Event, PoseEstimator]] = []
 
@@ -128,9 +129,7 @@ class VideoSource:
         stop = threading.Event()
         estimator = PoseEstimator(self.model, mask=self.mask)
         self._runs.append((stop, estimator))
-        decoded: queue.Queue[DecodedFrame | BaseException | None] = queue.Queue(
-            DECODE_AHEAD_FRAMES
-        )
+        decoded: queue.Queue[DecodedFrame | BaseException | None] = queue.Queue(DECODE_AHEAD_FRAMES)
         thread = threading.Thread(
             target=self._decode_into, args=(decoded, stop), name="video-decode", daemon=True
         )

@@ -16,6 +16,7 @@ Two kinds of source need two pacings:
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -30,6 +31,9 @@ __all__ = ["LIVE_BUFFER_FRAMES", "PoseFeed"]
 LIVE_BUFFER_FRAMES = 8
 #: How long close() waits for the live reader thread before leaving it to finish alone.
 JOIN_TIMEOUT_S = 0.5
+#: Frames a slow recorded source (a video: decode + inference) is read ahead by: ~1 s.
+PREFETCH_FRAMES = 30
+_END = object()
 
 
 class PoseFeed:
@@ -58,6 +62,14 @@ class PoseFeed:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # Slow recorded sources are read ahead on a thread (paced as usual, never dropped).
+        self.prefetch = bool(source.info.prefetch) and not self.live
+        self._ahead: queue.Queue[object] = queue.Queue(PREFETCH_FRAMES)
+        if self.prefetch:
+            self._thread = threading.Thread(
+                target=self._read_ahead, name=f"pose-prefetch-{source.info.name}", daemon=True
+            )
+            self._thread.start()
         if self.live:
             self._thread = threading.Thread(
                 target=self._read_live, name=f"pose-feed-{source.info.name}", daemon=True
@@ -101,6 +113,19 @@ class PoseFeed:
         return out
 
     def _next_frame(self) -> PoseFrame | None:
+        if self.prefetch:
+            try:
+                item = self._ahead.get_nowait()
+            except queue.Empty:
+                return None  # not decoded yet: the next poll looks again
+            if item is _END:
+                self._ended = True
+                return None
+            if isinstance(item, BaseException):
+                self.error = item
+                self._ended = True
+                return None
+            return item  # type: ignore[return-value]
         try:
             if self._iter is None:
                 self._iter = iter(self.source.frames())
@@ -111,6 +136,33 @@ class PoseFeed:
             self.error = exc
             self._ended = True
         return None
+
+    def _read_ahead(self) -> None:
+        """Prefetch thread: the source's generator lives and is closed on this thread."""
+        frames = iter(self.source.frames())
+        item: object = _END
+        try:
+            for frame in frames:
+                while not self._stop.is_set():
+                    try:
+                        self._ahead.put(frame, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if self._stop.is_set():
+                    return
+        except Exception as exc:  # a broken file or model: the play scene shows it
+            item = exc
+        finally:
+            close = getattr(frames, "close", None)
+            if close is not None:
+                close()
+        while not self._stop.is_set():
+            try:
+                self._ahead.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
 
     def _poll_live(self) -> list[PoseFrame]:
         with self._lock:
@@ -135,14 +187,25 @@ class PoseFeed:
             if self._stop.is_set():
                 self._close_source()
 
+    @property
+    def source_status(self) -> str | None:
+        """The source's own word on its health, if it gives one (a camera says "ok",
+        "stalled", "lost"...: :class:`~game.pose.camera.CameraStatus`); None otherwise."""
+        status = getattr(self.source, "status", None)
+        return None if status is None else str(status)
+
     def close(self) -> None:
         """Stop reading and close the source. Safe to call twice; waits at most ~0.5 s.
 
-        A live reader stuck inside a camera read is not interrupted from outside (some
-        camera drivers crash when released mid-read); it closes the source itself as soon
-        as that read returns.
+        A live source is closed at once, while the reader may still be waiting inside its
+        ``frames()``: that is what ends a ``frames()`` waiting for a camera that is gone.
+        So a live source's ``close()`` must be safe from another thread; the camera source
+        only signals its own capture thread, which releases the device after its current
+        read (some camera drivers crash when released mid-read).
         """
         self._stop.set()
+        if self.live:
+            self._close_source()
         thread = self._thread
         if thread is not None and thread.is_alive():
             thread.join(JOIN_TIMEOUT_S)

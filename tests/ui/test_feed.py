@@ -172,3 +172,92 @@ def test_feed_reports_liveness_from_the_source(live: bool) -> None:
         assert feed.live is live
     finally:
         feed.close()
+
+
+class LostCamera:
+    """A live source whose camera is gone: frames() waits, waking often, until closed."""
+
+    def __init__(self) -> None:
+        self.info = SourceInfo("lost", 30.0, (64, 48), True)
+        self.status = "lost"
+        self.closed = threading.Event()
+
+    def frames(self) -> Iterator[PoseFrame]:
+        while not self.closed.wait(0.01):
+            pass
+        yield from ()
+
+    def close(self) -> None:
+        self.closed.set()
+
+
+def test_closing_a_live_feed_closes_a_source_that_has_nothing_to_give() -> None:
+    camera = LostCamera()
+    feed = PoseFeed(camera)
+    assert feed.source_status == "lost"
+    start = time.perf_counter()
+    feed.close()
+    assert camera.closed.is_set()
+    assert time.perf_counter() - start < 0.3
+    assert feed.ended
+
+
+def test_a_source_without_a_status_reports_none() -> None:
+    feed = PoseFeed(ListSource([0.0]))
+    try:
+        assert feed.source_status is None
+    finally:
+        feed.close()
+
+
+class SlowVideo:
+    """A recorded source that is slow to read (decode + inference) and says so."""
+
+    def __init__(self, count: int, delay_s: float, fail_at: int | None = None) -> None:
+        self.info = SourceInfo("video", 30.0, (64, 48), False, prefetch=True)
+        self.count, self.delay_s, self.fail_at = count, delay_s, fail_at
+        self.closed = 0
+        self.generator_closed_on: str | None = None
+
+    def frames(self) -> Iterator[PoseFrame]:
+        try:
+            for i in range(self.count):
+                if i == self.fail_at:
+                    raise OSError("decoder gave up")
+                time.sleep(self.delay_s)
+                yield PoseFrame.empty(i / 30, (64, 48))
+        finally:
+            self.generator_closed_on = threading.current_thread().name
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+def test_a_slow_recorded_source_is_read_ahead_and_never_blocks_poll() -> None:
+    source = SlowVideo(count=20, delay_s=0.03)
+    feed = PoseFeed(source)
+    got: list[PoseFrame] = []
+    worst = 0.0
+    deadline = time.monotonic() + 10
+    while not feed.ended and time.monotonic() < deadline:
+        t0 = time.perf_counter()
+        got += feed.poll(100.0)
+        worst = max(worst, time.perf_counter() - t0)
+        time.sleep(0.005)
+    feed.close()
+    assert stamps(got) == [i / 30 for i in range(20)]  # every frame, in order, once
+    assert worst < 0.02  # a frame takes 30 ms to read: poll must not have waited for one
+    assert source.closed == 1
+    assert source.generator_closed_on is not None
+    assert source.generator_closed_on.startswith("pose-prefetch")
+
+
+def test_a_slow_recorded_source_that_breaks_is_reported() -> None:
+    feed = PoseFeed(SlowVideo(count=10, delay_s=0.001, fail_at=3))
+    got: list[PoseFrame] = []
+    deadline = time.monotonic() + 5
+    while not feed.ended and time.monotonic() < deadline:
+        got += feed.poll(100.0)
+        time.sleep(0.005)
+    feed.close()
+    assert len(got) == 3 and isinstance(feed.error, OSError)

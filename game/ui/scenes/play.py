@@ -1,11 +1,17 @@
 """Playing a level: pose frames in, coaching and rewards out.
 
 Timeline: the source is opened on ``enter`` (a bad spec or missing camera becomes a
-message screen, not a crash), a 3-second "Get ready" countdown runs, then the level
-plays. Each update pulls the source's frames up to the *play clock* into the session,
-ticks the session, and turns its events into effects. The play clock only moves in
-``update``, which the stack only calls on the top scene: so while the pause overlay is
-up, the level clock, the demo athlete and the effects all stand still.
+message screen, not a crash); a live source (a camera) first gets the "get in frame" step
+(:class:`~game.ui.scenes.framing.FramingScene`, pushed over this one); a 3-second
+"Get ready" countdown runs, then the level plays. Each update pulls the source's frames
+up to the *play clock* into the session, ticks the session, and turns its events into
+effects. The play clock only moves in ``update``, which the stack only calls on the top
+scene: so while the pause overlay is up, the level clock, the demo athlete and the
+effects all stand still.
+
+A live level also holds its clock by itself while the camera is lost or the player is
+out of view or not alone (:class:`~game.ui.live_watch.LiveWatch`): the session gets no
+frames meanwhile, a big message says why, and play resumes when good frames return.
 """
 
 from __future__ import annotations
@@ -18,13 +24,17 @@ import pygame
 from game.coach.scoring import CLEAN_REP_MIN_SCORE
 from game.play.levels import Level
 from game.play.session import LevelSession, SessionEvent, SessionStatus
+from game.pose.frame import PoseFrame
+from game.pose.model import ModelError
 from game.pose.source import SourceError, SourceUnavailable, parse_spec
 from game.ui import theme
 from game.ui.context import GameContext
 from game.ui.effects import Effects
 from game.ui.feed import PoseFeed
 from game.ui.hud import CUE_RECT, CUE_SIZE, HINT_SIZE, STAGE_RECT, Hud, HudState
+from game.ui.live_watch import CAMERA_LOST, LiveWatch
 from game.ui.scene import Scene
+from game.ui.scenes.framing import FramingScene, fitting_size
 from game.ui.scenes.pause import PauseScene
 from game.ui.scenes.results import ResultsScene
 from game.ui.skeleton import LegState, Stage
@@ -40,6 +50,8 @@ CUE_FADE_S = 0.6
 #: After the last rep or the buzzer, the play screen stays this long (rewards finish).
 FINISH_HOLD_S = 1.5
 PARTIAL_TEXT = "Deeper!"
+#: The hold message's size: the HUD's cue size (readable from ~3 m) and a bit more.
+HOLD_SIZE = 80
 _BURST_COLORS = [theme.GOOD, theme.SELECT, theme.GLUTES, theme.TEXT]
 
 
@@ -89,6 +101,11 @@ class PlayScene(Scene):
         self.reached_target = False
         self.legs = LegState.NEUTRAL
         self.source_note: str | None = None
+        #: Live sources only: whether the get-in-frame step has been shown, and why the
+        #: level is holding its clock right now (None while it runs).
+        self.framed = False
+        self.watch = LiveWatch()
+        self.hold_message: str | None = None
         hint = ctx.assets.wrap(level.teaching, HINT_SIZE, CUE_RECT.width - 60)[:2]
         self.hint_lines = tuple(hint)
         self.hud_state = self._hud_state()
@@ -106,7 +123,7 @@ class PlayScene(Scene):
         self._dim_layer.set_alpha(150)
         try:
             source = self.ctx.open_source(spec_for_level(self.ctx.source_spec, self.level))
-        except (SourceError, SourceUnavailable) as exc:
+        except (SourceError, SourceUnavailable, ModelError) as exc:
             self._fail(str(exc))
             return
         self.feed = PoseFeed(source)
@@ -154,22 +171,28 @@ class PlayScene(Scene):
             return
         feed = self.feed
         if self.phase is PlayPhase.COUNTDOWN:
+            if feed.live and not self.framed and self.stack is not None:
+                self.framed = True  # a camera: the player gets in frame before the countdown
+                self.stack.push(FramingScene(self.ctx, feed, self.level.title, self._quit_level))
+                return
             feed.poll(0.0)  # show the athlete (or camera) standing, coach nothing yet
             self.countdown_s -= dt
             if self.countdown_s <= 0:
                 self.phase = PlayPhase.RUNNING
         elif self.phase is PlayPhase.RUNNING:
-            self.play_clock_s += dt
-            for frame in feed.poll(self.play_clock_s):
-                for event in self.session.add_frame(frame):
-                    self._react(event, self.stage.hips_of(frame))
-            for event in self.session.tick(dt):
-                self._react(event, None)
-            if feed.ended and not feed.live:
-                for event in self.session.end():  # a video or recording ran out of frames
+            frames = self._running_frames(feed, dt)
+            if frames is not None:
+                for frame in frames:
+                    for event in self.session.add_frame(frame):
+                        self._react(event, self.stage.hips_of(frame))
+                for event in self.session.tick(dt):
                     self._react(event, None)
+                if feed.ended and not feed.live:
+                    for event in self.session.end():  # a video or recording ran out of frames
+                        self._react(event, None)
             if self.session.status is not SessionStatus.RUNNING:
                 self.phase = PlayPhase.FINISHING
+                self.hold_message = None
         else:
             self.play_clock_s += dt
             feed.poll(self.play_clock_s)  # the athlete keeps moving behind the banner
@@ -184,6 +207,19 @@ class PlayScene(Scene):
         self.cue_age_s += dt
         self._update_legs()
         self.hud_state = self._hud_state()
+
+    def _running_frames(self, feed: PoseFeed, dt: float) -> list[PoseFrame] | None:
+        """This update's frames for the session, with the play clock moved on; or None
+        while a live level holds its clock (camera lost, player away or not alone)."""
+        if not feed.live:
+            self.play_clock_s += dt
+            return feed.poll(self.play_clock_s)
+        frames = feed.poll(self.play_clock_s)
+        self.hold_message = self.watch.update(frames, feed.source_status, dt)
+        if self.hold_message is not None:
+            return None
+        self.play_clock_s += dt
+        return frames
 
     def _react(self, event: SessionEvent, hips: tuple[float, float] | None) -> None:
         """Rewards and messages for one session event (``hips`` in screen pixels)."""
@@ -301,6 +337,8 @@ class PlayScene(Scene):
             box.center = STAGE_RECT.center
             draw_panel(surface, box, color=theme.BG_DEEP, edge=color)
             draw_text(surface, a, self.finish_text, 88, color, box.center, "center")
+        elif self.hold_message:
+            self._draw_hold(surface, self.hold_message)
         elif not self.person_visible and self.phase is not PlayPhase.COUNTDOWN:
             box = pygame.Rect(0, 0, 520, 100)
             box.center = (cx, STAGE_RECT.centery)
@@ -322,6 +360,20 @@ class PlayScene(Scene):
                 pygame.Rect(STAGE_RECT.x + 20, STAGE_RECT.bottom - 56, STAGE_RECT.width - 40, 44),
             )
         self.hud.draw(surface, self.hud_state)
+
+    def _draw_hold(self, surface: pygame.Surface, message: str) -> None:
+        """A live level holding its clock: why, in letters readable across the room."""
+        a = self.ctx.assets
+        if self._dim_layer is not None:
+            surface.blit(self._dim_layer, STAGE_RECT)
+        box = pygame.Rect(0, 0, STAGE_RECT.width - 40, 190)
+        box.center = STAGE_RECT.center
+        color = theme.BAD if message == CAMERA_LOST else theme.WARN
+        draw_panel(surface, box, color=theme.BG_DEEP, edge=color)
+        size = fitting_size(a, message, HOLD_SIZE, box.width - 40)
+        draw_text(surface, a, message, size, color, (box.centerx, box.y + 72), "center")
+        note = "The clock waits - play goes on by itself"
+        draw_text(surface, a, note, 34, theme.TEXT_DIM, (box.centerx, box.bottom - 36), "center")
 
     def _draw_error(self, surface: pygame.Surface) -> None:
         a = self.ctx.assets

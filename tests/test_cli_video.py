@@ -1,0 +1,76 @@
+"""The command line on real video: quiet terminal, overlay, record and replay."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+
+CLIP = Path(__file__).resolve().parents[1].parent / "shared/data/videos/front_highbar_1rep.mp4"
+pytestmark = pytest.mark.skipif(not CLIP.exists(), reason=f"no clip at {CLIP}")
+#: What the native MediaPipe/LiteRT runtime prints on load and first inference.
+NATIVE_NOISE = ("W0000", "INFO: [", "WARNING: [", "Created TensorFlow", "XNNPACK")
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "game", *args], capture_output=True, text=True, check=True
+    )
+
+
+def without_timing(report: dict) -> dict:
+    return {k: v for k, v in report.items() if k not in ("timing", "source")}
+
+
+def test_analyze_keeps_the_runtime_quiet_unless_verbose():
+    quiet = run_cli("analyze", str(CLIP), "--json")
+    assert json.loads(quiet.stdout)["rep_count"] == 1
+    assert not any(noise in quiet.stderr for noise in NATIVE_NOISE), quiet.stderr
+    loud = run_cli("analyze", str(CLIP), "--json", "--verbose")
+    assert any(noise in loud.stderr for noise in NATIVE_NOISE)
+    assert json.loads(loud.stdout)["rep_count"] == 1
+
+
+def test_overlay_writes_every_frame(tmp_path, capsys):
+    import cv2
+
+    from game.pose.video import probe_video
+
+    out = tmp_path / "overlay.mp4"
+    assert main(["analyze", str(CLIP), "--json", "--overlay", str(out)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    video = cv2.VideoCapture(str(out))
+    frames = int(video.get(cv2.CAP_PROP_FRAME_COUNT))
+    ok, picture = video.read()
+    video.release()
+    width, height = probe_video(CLIP).size
+    assert ok and picture.shape[:2] == (height, width)
+    assert frames == report["frames"]
+
+
+def test_a_recorded_clip_replays_to_the_same_analysis(tmp_path, capsys):
+    recording = tmp_path / "highbar.npz"
+    assert main(["record", str(CLIP), "-o", str(recording)]) == 0
+    assert main(["analyze", str(CLIP), "--json"]) == 0
+    live = json.loads(capsys.readouterr().out)
+    assert main(["analyze", str(recording), "--json"]) == 0
+    replayed = json.loads(capsys.readouterr().out)
+    assert live["rep_count"] == 1
+    assert without_timing(replayed) == without_timing(live)
+
+
+def test_recording_a_missing_file_says_so(tmp_path, capsys):
+    assert main(["record", str(tmp_path / "nope.mp4"), "-o", str(tmp_path / "x.npz")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert not (tmp_path / "x.npz").exists()
+
+
+def test_a_missing_model_is_a_clear_error(tmp_path, capsys):
+    assert main(["analyze", str(CLIP), "--model", str(tmp_path / "none.task")]) == 2
+    err = capsys.readouterr().err
+    assert "pose model not found" in err and "none.task" in err
