@@ -55,6 +55,8 @@ class BodyFeatures:
     sit above the ankles in the image, in frame heights: a squat roughly halves it, a hip
     hinge or a calf raise barely moves it. ``split_stance`` is the fore-aft distance
     between the ankles over the leg length: feet side by side ~0, a lunge ~0.6.
+    ``ankle_y`` (image, frame heights, y down) and ``shank_len`` (image knee-to-ankle
+    length) let a rep measure how far the ankles rose off their standing height.
     """
 
     timestamp_s: float
@@ -67,6 +69,8 @@ class BodyFeatures:
     facing_camera: bool
     hip_height: float = math.nan
     split_stance: float = math.nan
+    ankle_y: float = math.nan
+    shank_len: float = math.nan
 
     @property
     def view(self) -> View | None:
@@ -141,7 +145,19 @@ def measure(frame: PoseFrame) -> BodyFeatures | None:
         facing_camera=facing,
         hip_height=ankle_y - hip_y,
         split_stance=split,
+        ankle_y=ankle_y,
+        shank_len=_shank_length(frame.landmarks, visible),
     )
+
+
+def _shank_length(landmarks: np.ndarray, visible: np.ndarray) -> float:
+    """Longest visible knee-to-ankle distance in the image, in frame heights."""
+    lengths = [
+        float(np.hypot(*(landmarks[lm.knee, :2] - landmarks[lm.ankle, :2])))
+        for lm in map(side_landmarks, Side)
+        if visible[lm.knee] and visible[lm.ankle]
+    ]
+    return max(lengths) if lengths else math.nan
 
 
 def _mean_visible(landmarks: np.ndarray, visible: np.ndarray, names: tuple[Landmark, ...]) -> float:

@@ -61,6 +61,9 @@ class RepThresholds:
     rise_deg: float = 10.0
     min_rep_s: float = 0.6
     min_depth_dwell_s: float = 0.1
+    #: Back in the standing band for this long ends a rep (at the moment it got there):
+    #: a noisy dip into the band mid-descent is not the end of a rep.
+    min_stand_dwell_s: float = 0.1
     max_gap_s: float = 1.0
     smoothing_tau_s: float = 0.08
     median_frames: int = 5
@@ -125,6 +128,7 @@ class RepDetector:
         self._peak_t = 0.0
         self._deep_since: float | None = None
         self._deep_dwell = 0.0
+        self._back_since: float | None = None
         self._recent: deque[float] = deque(maxlen=self.thresholds.median_frames)
 
     @property
@@ -173,6 +177,7 @@ class RepDetector:
                 self._start_t = self._last_standing_t
                 self._peak, self._peak_t = s, timestamp_s
                 self._deep_since, self._deep_dwell = None, 0.0
+                self._back_since = None
                 events.append(RepEvent("start", timestamp_s))
             return events
 
@@ -185,8 +190,12 @@ class RepDetector:
             self.phase = RepPhase.UP
             events.append(RepEvent("up", timestamp_s))
 
-        if bend <= th.stand_deg:
-            rep = self._finish(timestamp_s)
+        if bend > th.stand_deg:
+            self._back_since = None
+        elif self._back_since is None:
+            self._back_since = timestamp_s
+        if self._back_since is not None and timestamp_s - self._back_since >= th.min_stand_dwell_s:
+            rep = self._finish(self._back_since)
             events.append(RepEvent("end" if rep else "dropped", timestamp_s, rep))
         return events
 
@@ -196,7 +205,7 @@ class RepDetector:
         A rep cut off deeper than that (or still going down) is not a rep.
         """
         if self.phase is RepPhase.UP and self.bend <= self.thresholds.start_deg:
-            rep = self._finish(self._last_t)
+            rep = self._finish(self._back_since or self._last_t)
             return [RepEvent("end" if rep else "dropped", self._last_t, rep)]
         return []
 

@@ -70,6 +70,8 @@ class LevelSession:
     last_cue: str | None = field(default=None, init=False)
     depth_deg: float = field(default=math.nan, init=False)
     person_seen: bool = field(default=False, init=False)
+    #: The newest frame as the coach saw it (smoothed, unsure landmarks NaN): what to draw.
+    last_frame: PoseFrame | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.coach = Coach(depth_target_deg=self.level.depth_deg)
@@ -95,6 +97,7 @@ class LevelSession:
         if self.status is not SessionStatus.RUNNING:
             return []
         step = self.coach.update(frame)
+        self.last_frame = step.frame
         self.depth_deg = step.depth_deg
         self.person_seen = step.features is not None
         events: list[SessionEvent] = []

@@ -95,7 +95,7 @@ class UnknownLevel(ValueError):
 def _default_open_source(spec: str) -> PoseSource:
     from game.pose.sources import open_source  # imported late: it pulls in the pose stack
 
-    return open_source(spec)
+    return open_source(spec, keep_image=True)  # the stage draws the video picture
 
 
 def _init_audio() -> bool:
@@ -151,6 +151,7 @@ class GameApp:
             notice=options.notice,
             selected_level_id=options.level_id,
             background_jobs=not options.headless,
+            simulated_clock=options.headless,
         )
         self.stack = SceneStack()
         self.stack.push(TitleScene(self.ctx))

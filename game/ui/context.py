@@ -38,6 +38,9 @@ class GameContext:
     selected_level_id: str | None = None
     #: Run store access in threads (a window) or inline (headless, deterministic).
     background_jobs: bool = True
+    #: Game time runs faster than real time (headless): slow recorded sources are waited
+    #: for, so the run sees every frame a player would instead of outrunning the video.
+    simulated_clock: bool = False
     quit_requested: bool = field(default=False, init=False)
 
     def request_quit(self) -> None:

@@ -34,6 +34,8 @@ JOIN_TIMEOUT_S = 0.5
 #: Frames a slow recorded source (a video: decode + inference) is read ahead by: ~1 s.
 PREFETCH_FRAMES = 30
 _END = object()
+#: With ``wait_for_slow``, how long one poll waits for a slow source's next frame.
+SLOW_WAIT_S = 10.0
 
 
 class PoseFeed:
@@ -45,7 +47,13 @@ class PoseFeed:
         dropped: live frames dropped because the buffer was full.
     """
 
-    def __init__(self, source: PoseSource, buffer_frames: int = LIVE_BUFFER_FRAMES) -> None:
+    def __init__(
+        self,
+        source: PoseSource,
+        buffer_frames: int = LIVE_BUFFER_FRAMES,
+        *,
+        wait_for_slow: bool = False,
+    ) -> None:
         self.source = source
         self.live = bool(source.info.live)
         self.latest: PoseFrame | None = None
@@ -64,6 +72,8 @@ class PoseFeed:
         self._thread: threading.Thread | None = None
         # Slow recorded sources are read ahead on a thread (paced as usual, never dropped).
         self.prefetch = bool(source.info.prefetch) and not self.live
+        #: Headless runs simulate time: waiting for the next slow frame is right there.
+        self.wait_for_slow = wait_for_slow
         self._ahead: queue.Queue[object] = queue.Queue(PREFETCH_FRAMES)
         if self.prefetch:
             self._thread = threading.Thread(
@@ -115,7 +125,10 @@ class PoseFeed:
     def _next_frame(self) -> PoseFrame | None:
         if self.prefetch:
             try:
-                item = self._ahead.get_nowait()
+                if self.wait_for_slow:
+                    item = self._ahead.get(timeout=SLOW_WAIT_S)
+                else:
+                    item = self._ahead.get_nowait()
             except queue.Empty:
                 return None  # not decoded yet: the next poll looks again
             if item is _END:

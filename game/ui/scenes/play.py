@@ -126,7 +126,7 @@ class PlayScene(Scene):
         except (SourceError, SourceUnavailable, ModelError) as exc:
             self._fail(str(exc))
             return
-        self.feed = PoseFeed(source)
+        self.feed = PoseFeed(source, wait_for_slow=self.ctx.simulated_clock)
 
     def exit(self) -> None:
         if self.feed is not None:
@@ -201,7 +201,10 @@ class PlayScene(Scene):
                 self.stack.replace(ResultsScene(self.ctx, self.level, self.session.result()))
                 return
 
-        self.stage.prepare(feed.latest, dt)
+        # While coaching, draw the frame the coach measured: the smoothed skeleton is steady
+        # at rest and still follows the squat (about one frame of lag).
+        shown = self.session.last_frame if self.phase is PlayPhase.RUNNING else None
+        self.stage.prepare(shown or feed.latest, dt)
         self.source_note = self._source_note(feed)
         self.effects.update(dt)
         self.cue_age_s += dt
