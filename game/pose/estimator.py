@@ -33,12 +33,18 @@ __all__ = ["LivePoseEstimator", "PoseEstimator", "to_pose_frame"]
 MIN_DETECTION_CONFIDENCE = 0.5
 MIN_PRESENCE_CONFIDENCE = 0.5
 MIN_TRACKING_CONFIDENCE = 0.5
-#: People looked for: the player plus one, so a second person in view can be noticed
-#: (and counting paused) rather than silently swapped in.
-NUM_POSES = 2
+#: People looked for live: the player plus one, so a second person walking into view is
+#: noticed (and counting paused) rather than silently swapped in. It costs: with room for
+#: a second person MediaPipe runs its detector on every frame (27-29 ms a frame here
+#: against 16-18 ms for one person, measured on a 640x360 clip), so files and recordings,
+#: analysed as fast as possible, look for one.
+LIVE_NUM_POSES = 2
+VIDEO_NUM_POSES = 1
 
 
-def _create(model: Path, mode: str, mask: bool, callback: Any = None) -> tuple[Any, Any]:
+def _create(
+    model: Path, mode: str, mask: bool, num_poses: int, callback: Any = None
+) -> tuple[Any, Any]:
     with quiet_native_stderr():
         import mediapipe as mp
         from mediapipe.tasks.python import vision
@@ -47,7 +53,7 @@ def _create(model: Path, mode: str, mask: bool, callback: Any = None) -> tuple[A
         options = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model)),
             running_mode=getattr(vision.RunningMode, mode),
-            num_poses=NUM_POSES,
+            num_poses=num_poses,
             min_pose_detection_confidence=MIN_DETECTION_CONFIDENCE,
             min_pose_presence_confidence=MIN_PRESENCE_CONFIDENCE,
             min_tracking_confidence=MIN_TRACKING_CONFIDENCE,
@@ -130,8 +136,8 @@ class _Clock:
 class PoseEstimator(_Base):
     """VIDEO mode: infer every frame of a file or recording, in order."""
 
-    def __init__(self, model: Path, *, mask: bool = True) -> None:
-        self._mp, self._landmarker = _create(model, "VIDEO", mask)
+    def __init__(self, model: Path, *, mask: bool = True, num_poses: int = VIDEO_NUM_POSES) -> None:
+        self._mp, self._landmarker = _create(model, "VIDEO", mask, num_poses)
         self._clock = _Clock()
 
     def estimate(
@@ -158,7 +164,9 @@ class LivePoseEstimator(_Base):
         self._pending: dict[int, tuple[float, np.ndarray | None]] = {}
         self._keep_image = keep_image
         self.results = 0
-        self._mp, self._landmarker = _create(model, "LIVE_STREAM", mask, self._on_result)
+        self._mp, self._landmarker = _create(
+            model, "LIVE_STREAM", mask, LIVE_NUM_POSES, self._on_result
+        )
         self._clock = _Clock()
 
     def submit(self, rgb: np.ndarray, timestamp_s: float) -> None:

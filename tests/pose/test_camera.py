@@ -33,7 +33,7 @@ from game.pose.camera import (
     CameraStatus,
     mirror_frame,
 )
-from game.pose.estimator import PoseEstimator
+from game.pose.estimator import LIVE_NUM_POSES, PoseEstimator
 from game.pose.frame import PoseFrame
 from game.pose.landmarks import NUM_LANDMARKS, Landmark
 from game.pose.model import ModelError, resolve_model
@@ -254,7 +254,8 @@ def test_landmarks_are_mirrored_with_the_image_keeping_anatomical_sides(session:
     """The mirrored result against the model run afresh on the unmirrored picture."""
     with_person = [f for f in session.frames if f.has_person]
     picks = [with_person[i] for i in np.linspace(0, len(with_person) - 1, 5).astype(int)]
-    estimator = PoseEstimator(resolve_model(), mask=False)
+    # The same settings as the live estimator (two people), so the results are comparable.
+    estimator = PoseEstimator(resolve_model(), mask=False, num_poses=LIVE_NUM_POSES)
     try:
         for k, frame in enumerate(picks):
             assert frame.image is not None and frame.landmarks is not None
