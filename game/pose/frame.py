@@ -72,6 +72,11 @@ class PoseFrame:
         frame_size: ``(width, height)`` of the camera image in pixels.
         mask: optional ``(H, W)`` float32 person segmentation, 1 = person.
         image: optional ``(H, W, 3)`` uint8 RGB camera image.
+
+    A camera frame is shown as a mirror: its ``image``, ``mask`` and image-landmark x are
+    mirrored after inference, while ``world_landmarks`` and the LEFT/RIGHT labels stay
+    anatomical (the player's own left knee is still ``LEFT_KNEE``); see
+    :mod:`game.pose.camera`.
         truth: ground truth, only from the demo athlete.
         extra_people: how many other people the estimator saw besides this one (the
             player is the largest); the coach does not count while someone else is in view.
