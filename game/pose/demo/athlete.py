@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 
 import numpy as np
@@ -20,7 +20,7 @@ from game.pose.demo.body import SHALLOW_DEPTH, Body, BodyPose, fault_weights
 from game.pose.demo.camera import Camera
 from game.pose.demo.params import DemoParams
 from game.pose.demo.silhouette import Silhouette
-from game.pose.frame import AthleteTruth, PoseFrame
+from game.pose.frame import PoseFrame
 from game.pose.landmarks import NUM_LANDMARKS
 from game.pose.source import SourceInfo, SourceSpec
 
@@ -231,18 +231,10 @@ class DemoAthlete:
         visibility = camera.visibility(far) + visibility_offsets * (0.25 + 0.75 * far)
         landmarks, world = camera.landmarks(exact + offsets, np.clip(visibility, 0.0, 1.0))
         mask = self._silhouette.render(pose, camera) if self._silhouette is not None else None
-        truth = AthleteTruth(
+        truth = replace(
+            pose.truth,
             rep_index=rep_index,
             phase=phase,
-            depth=depth,
-            knee_flexion_deg=pose.knee_flexion_deg,
-            hip_flexion_deg=pose.hip_flexion_deg,
-            ankle_dorsiflexion_deg=pose.ankle_dorsiflexion_deg,
-            trunk_lean_deg=pose.trunk_lean_deg,
-            pelvis_tilt_deg=pose.pelvis_tilt_deg,
-            heel_lift_m=pose.heel_lift_m,
-            knee_cave_m=pose.knee_cave_m,
-            balance_x_m=pose.balance_x_m,
             faults=_labels(faults, weights, progress, pose),
         )
         frame = PoseFrame(t, landmarks, world, self.info.frame_size, mask=mask, truth=truth)
@@ -256,7 +248,7 @@ def _labels(
     present = []
     for name in faults:
         if name == "tail_tuck":
-            shown = pose.pelvis_tilt_deg >= TUCK_LABEL_DEG
+            shown = pose.truth.pelvis_tilt_deg >= TUCK_LABEL_DEG
         elif name == "shallow":
             shown = progress >= SHALLOW_LABEL_PROGRESS
         else:

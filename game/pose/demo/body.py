@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from game.pose.frame import FAULTS
+from game.pose.frame import FAULTS, AthleteTruth
 from game.pose.landmarks import NUM_LANDMARKS, Landmark, Side
 
 __all__ = [
@@ -268,7 +268,8 @@ class BodyPose:
 
     ``landmarks`` are the 33 BlazePose points in the body frame. The spine points and the
     angles (radians, forward inclination from vertical) are what the silhouette hangs the
-    torso on. The truth fields follow :class:`game.pose.frame.AthleteTruth`.
+    torso on. ``truth`` holds the measured angles and distances; the athlete adds the
+    rep, phase and fault labels, which the body does not know.
     """
 
     landmarks: np.ndarray
@@ -284,14 +285,7 @@ class BodyPose:
     heel_angle: float
     tuck_angle: float  # the tail-tuck fault's posterior pelvic rotation, radians
     glute_drop: float
-    knee_flexion_deg: float
-    hip_flexion_deg: float
-    ankle_dorsiflexion_deg: float
-    trunk_lean_deg: float
-    pelvis_tilt_deg: float
-    heel_lift_m: float
-    knee_cave_m: float
-    balance_x_m: float
+    truth: AthleteTruth
 
 
 _SIGNS = (1.0, -1.0)  # SIDE_SIGN as floats, for scalar loops over SIDES
@@ -684,9 +678,11 @@ class Body:
         thorax = self._balance(legs, target, tuck, thorax_guess)
         thorax = min(thorax + FORWARD_LEAN * w("forward_lean", 0.0), THORAX_MAX_FORWARD_LEAN)
         spine = self._spine(legs.hip_x, legs.hip_y, thorax, tuck)
-        return self._assemble(legs, spine, tuck, GLUTES_LOW_DROP * h * w("glutes_low", 0.0))
+        return self._assemble(legs, spine, tuck, GLUTES_LOW_DROP * h * w("glutes_low", 0.0), depth)
 
-    def _assemble(self, legs: _Legs, spine: _Spine, tuck: float, glute_drop: float) -> BodyPose:
+    def _assemble(
+        self, legs: _Legs, spine: _Spine, tuck: float, glute_drop: float, depth: float
+    ) -> BodyPose:
         """33 landmarks and the silhouette's skeleton from the solved legs and spine."""
         hip_x, hip_y = legs.hip_x, legs.hip_y
         shoulders = [(*spine.shoulder, sign * self.shoulder_half_width) for sign in _SIGNS]
@@ -727,14 +723,19 @@ class Body:
             heel_angle=legs.heel_angle,
             tuck_angle=tuck,
             glute_drop=glute_drop,
-            knee_flexion_deg=knee_flex,
-            hip_flexion_deg=hip_flex,
-            ankle_dorsiflexion_deg=dorsi,
-            trunk_lean_deg=lean,
-            pelvis_tilt_deg=math.degrees(tilt),
-            heel_lift_m=(legs.heel[0][1] + legs.heel[1][1]) / 2.0 - self._heel0_y,
-            knee_cave_m=cave / 2.0,
-            balance_x_m=legs.com_x_moment + spine.com_x_moment - self.mid_foot_x,
+            truth=AthleteTruth(
+                rep_index=None,
+                phase="stand",
+                depth=depth,
+                knee_flexion_deg=knee_flex,
+                hip_flexion_deg=hip_flex,
+                ankle_dorsiflexion_deg=dorsi,
+                trunk_lean_deg=lean,
+                pelvis_tilt_deg=math.degrees(tilt),
+                heel_lift_m=(legs.heel[0][1] + legs.heel[1][1]) / 2.0 - self._heel0_y,
+                knee_cave_m=cave / 2.0,
+                balance_x_m=legs.com_x_moment + spine.com_x_moment - self.mid_foot_x,
+            ),
         )
 
 
