@@ -309,6 +309,11 @@ def _print_report(report: dict) -> None:
         f"view {report['view']}"
     )
     print(f"{report['rep_count']} reps counted ({report['partial_reps']} partial)")
+    for rejected in report.get("not_squats", []):
+        print(
+            f"  not a squat: {rejected['start_s']:6.2f}-{rejected['end_s']:.2f} s, "
+            f"{rejected['why']}"
+        )
     for rep in report["reps"]:
         faults = ", ".join(rep["faults"]) or "clean"
         cue = f"  - {rep['cues'][0]}" if rep["cues"] else ""

@@ -117,3 +117,16 @@ def test_scores_with_no_runs_and_a_bad_player(capsys):
     assert "no scores yet" in capsys.readouterr().out
     assert main(["scores", "--player", "\x00"]) == 2
     assert "control" in capsys.readouterr().err
+
+
+def test_the_human_report_says_which_bends_were_not_squats(capsys):
+    from game.cli import _print_report
+
+    report = {
+        "source": "clip.mp4", "frames": 10, "fps": 30.0, "view": "three_quarter",
+        "rep_count": 0, "partial_reps": 0, "reps": [],
+        "not_squats": [{"start_s": 0.5, "end_s": 2.7, "why": "feet split front to back (a lunge)"}],
+    }  # fmt: skip
+    _print_report(report)
+    out = capsys.readouterr().out
+    assert "not a squat:   0.50-2.70 s, feet split front to back (a lunge)" in out
