@@ -19,10 +19,7 @@ MANIFEST = DATA / "manifest.json"
 BOTTOM_TOLERANCE_S = 0.6
 #: Known misses, each with the reason. strict=True: when one starts passing, the xfail
 #: fails and must be removed.
-KNOWN_MISSES = {
-    "3q_barbell_occluded_3reps": "the plate hides head and torso and gym users stand behind; "
-    "MediaPipe loses the legs (visibility < 0.5) at every bottom",
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 pytestmark = pytest.mark.skipif(not MANIFEST.exists(), reason=f"no clips at {DATA}")
 

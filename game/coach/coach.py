@@ -35,6 +35,10 @@ DEFAULT_DEPTH_TARGET_DEG = 90.0
 #: Frames older than this are forgotten: no squat rep lasts longer (slow 6-count squats in
 #: the real clips take ~10 s), and a long idle stretch must not grow memory.
 MAX_REP_S = 30.0
+#: The bottom is looked for among frames whose knee bend is within this of the rep's deepest
+#: (a rep's knee angle stays within ~10° of its peak for the whole bottom in the real clips;
+#: 25° leaves room for front views, where the knees peak a little before the hips).
+BOTTOM_KNEE_BAND_DEG = 25.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,23 +174,36 @@ class Coach:
 
 
 def _deepest_time(frames: list[BodyFeatures], window: RepWindow) -> float:
-    """When the rep bottomed out: the hips' lowest point, else the knees' deepest bend.
+    """When the rep bottomed out: the hips' lowest point while the knees are deeply bent,
+    else the knees' deepest bend.
 
     Both from the raw measurements (a 3-frame median against single-frame glitches). The
     detector's own bottom comes from its smoothed knee signal, which lags the body by a
-    few frames, and in rear and front views the knee angle peaks before the hips do.
+    few frames, and in rear and front views the knee angle peaks before the hips do. Only
+    frames whose knee bend is within ``BOTTOM_KNEE_BAND_DEG`` of the rep's deepest are
+    candidates: when the estimator jumps to someone else for a few frames (a crowded
+    gym), their hips can read "lowest" while their knees are straight.
     """
     inside = [f for f in frames if window.start_s <= f.timestamp_s <= window.end_s]
-    for values, sign in (
-        (np.array([f.hip_height for f in inside]), -1.0),
-        (np.array([f.knee_flexion_deg for f in inside]), 1.0),
-    ):
-        if values.size < 3 or np.isfinite(values).sum() < values.size / 2:
-            continue
-        padded = np.concatenate(([values[0]], values, [values[-1]]))
-        windows = np.lib.stride_tricks.sliding_window_view(padded, 3)
-        with np.errstate(all="ignore"):
-            median = np.nanmedian(np.where(np.isfinite(windows), windows, np.nan), axis=1)
-        if np.isfinite(median).any():
-            return inside[int(np.nanargmax(sign * median))].timestamp_s
+    knee = _median3(np.array([f.knee_flexion_deg for f in inside]))
+    hips = _median3(np.array([f.hip_height for f in inside]))
+    if knee is not None and hips is not None and np.isfinite(knee).any():
+        deep = knee >= np.nanmax(knee) - BOTTOM_KNEE_BAND_DEG
+        candidates = np.where(deep & np.isfinite(hips), -hips, np.nan)
+        if np.isfinite(candidates).any():
+            return inside[int(np.nanargmax(candidates))].timestamp_s
+    if hips is not None and np.isfinite(hips).any():
+        return inside[int(np.nanargmax(-hips))].timestamp_s
+    if knee is not None and np.isfinite(knee).any():
+        return inside[int(np.nanargmax(knee))].timestamp_s
     return window.bottom_s
+
+
+def _median3(values: np.ndarray) -> np.ndarray | None:
+    """Running 3-sample median ignoring NaN; ``None`` when under half the samples exist."""
+    if values.size < 3 or np.isfinite(values).sum() < values.size / 2:
+        return None
+    padded = np.concatenate(([values[0]], values, [values[-1]]))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 3)
+    with np.errstate(all="ignore"):
+        return np.nanmedian(np.where(np.isfinite(windows), windows, np.nan), axis=1)

@@ -81,3 +81,31 @@ def test_a_second_person_in_view_pauses_counting():
         coach.update(frame)
     coach.finish()
     assert len(coach.reps) == 1  # the first rep was interrupted, the second counts
+
+
+def test_a_few_frames_of_someone_else_do_not_move_the_bottom():
+    """In a crowded gym the estimator can jump to another person for a few frames: their
+    hips may read lower than the player's while their knees are straight. The rep's bottom
+    stays where the player's knees were deep (and the rep still counts as a squat)."""
+    from dataclasses import replace
+
+    from game.coach.coach import Coach
+
+    source = open_source("demo?reps=1&mask=false&view=three_quarter")
+    ((_start, bottom, end),) = source.rep_windows
+    glitch_at = bottom + 0.4 * (end - bottom)
+    coach = Coach()
+    standing_world = None
+    for frame in source.frames():
+        if standing_world is None:
+            standing_world = frame.world_landmarks
+        if abs(frame.timestamp_s - glitch_at) < 0.06:
+            # Someone standing straight, smaller and further back: hips near the feet's
+            # height in the picture, knees straight.
+            lm = frame.landmarks.copy()
+            lm[:, 1] = 0.9 + 0.1 * (lm[:, 1] - lm[:, 1].max())
+            frame = replace(frame, landmarks=lm, world_landmarks=standing_world)
+        coach.update(frame)
+    coach.finish()
+    assert len(coach.reps) == 1, coach.rejected
+    assert abs(coach.reps[0].bottom_s - bottom) < 0.35
