@@ -1,10 +1,28 @@
 """Per-rep form faults, the words the game uses for them, and their thresholds.
 
 Each check says which views it can be judged from; from any other view the fault is
-"not measurable" and is never reported, rather than guessed. The faults that need the
-silhouette or a per-player calibration (``tail_tuck``, ``glutes_low``, ``weight_forward``)
-have no check yet: they arrive with the form coach, and until then they are never
-reported — the vocabulary is fixed now so levels, scores and the HUD can name them.
+"not measurable" and is never reported, rather than guessed. Every threshold is compared
+with a change *within the player's own rep* where the absolute value differs from person
+to person (the lower back's contour, the centre of mass over the foot), and says where its
+number comes from: the demo athlete's faults (game/pose/demo/body.py, the ground truth)
+and the real clips in shared/data (the exam), measured with ``/bench``-style scripts whose
+figures are quoted next to each constant.
+
+Metric definitions (per rep; NaN = not measurable):
+
+* ``depth_deg`` — deepest knee flexion (world landmarks), degrees;
+* ``hip_flexion_deg``, ``trunk_lean_deg`` — at the bottom, degrees (trunk from vertical);
+* ``lumbar_bulge`` — the silhouette's lower-back bulge at the bottom, in trunk lengths, and
+  ``tuck_rise`` its rise over the same rep's mid-descent (40-70 % of the depth), see
+  :mod:`game.coach.silhouette`; ``tuck_onset_deg`` the knee flexion at which the rise first
+  passed ``TUCK_RISE_MIN`` on the way down (the player's tuck point);
+* ``glute_drop`` — the buttock's rearmost point below the hip joint at the bottom (trunk
+  lengths); ``hips_back_ratio`` — how far the hips travelled back (along the foot) over
+  how far they dropped, start to bottom;
+* ``com_shift`` — the centre of mass's move toward the toes from standing to the bottom,
+  in foot lengths (:mod:`game.coach.balance`); ``hips_over_foot`` where the hips stood
+  over the foot before the rep (0 heel, 1 toe);
+* ``heel_lift_m``/``ankle_rise`` (heels), ``knee_width_ratio`` (knees), tempo seconds.
 """
 
 from __future__ import annotations
@@ -44,13 +62,39 @@ HEEL_LIFT_MIN_M = 0.025
 #: The ankles must also rise in the picture, by this share of the shank's length. Alone,
 #: the world heel height misleads: MediaPipe pitches the foot 15-20° at a deep squat
 #: bottom in side views, reading 5-7 cm of "lift" on every rep of clean real clips
-#: (shared/data); the demo athlete's heel lift raises the ankles 3.5-6 % of the shank.
+#: (shared/data); the demo athlete's 6 cm heel lift raises the ankles 5-9 % of the shank.
 ANKLE_RISE_MIN = 0.03
+#: And the heel itself must rise in the picture by this share of the shank (~5 cm on a
+#: 40 cm shank): only a clear lift is reported. At a deep bottom the heel hides behind the
+#: calf and MediaPipe's heel wanders: clean real side clips read up to 0.085 of the shank
+#: (0.17 in three-quarter views, which is why heels are judged from the side only); the
+#: demo athlete's 6 cm lift reads ~0.15.
+HEEL_RISE_MIN = 0.12
 #: Knee separation over ankle separation at the bottom. Knees that track over turned-out
 #: toes spread wider than the ankles (~1.4 on the demo athlete, 1.0-1.6 on clean real
 #: front clips); knees pulled clearly inside the line of the feet are caving (valgus).
 #: 0.85, not 1.0: a clean real clip reads 0.94-0.99 at every bottom.
 KNEE_CAVE_MAX_RATIO = 0.85
+#: Tail tuck: the lower back's bulge at the bottom must rise this much over the same rep's
+#: mid-descent AND reach TUCK_BULGE_MIN. Real side clips (smoothed landmarks, masks):
+#: tucked bottoms 0.53-0.54 with a rise of 0.34-0.40; clean bottoms at most 0.27, rises at
+#: most 0.34 (a barbell front squat starts negative: -0.13 to +0.21), so the pair, not either
+#: alone, separates them. Demo athlete: tucked 0.66 / +0.46, clean 0.20-0.23 / +0.02.
+TUCK_RISE_MIN = 0.15
+TUCK_BULGE_MIN = 0.38
+#: Glutes low: hips going down more than back (ratio of backward to downward hip travel)
+#: with the buttocks' rearmost point no higher than the hip joint. Demo athlete: glutes-low
+#: reps 0.23 with the glutes +0.06 below the hip, clean 0.36-0.38 with them -0.04 to -0.10
+#: (above); real clean side clips 0.30-0.65 with -0.11 to +0.05.
+HIPS_BACK_MIN_RATIO = 0.28
+GLUTE_DROP_MAX = -0.02
+#: Weight forward: the centre of mass moves this far toward the toes (foot lengths) from
+#: standing to the bottom. Demo athlete: weight-forward reps +0.27 to +0.31, clean +0.03 to
+#: +0.06; real clips never above +0.01 (MediaPipe's feet are too unsure in depth for an
+#: absolute position to mean anything, so only the change within a rep is used).
+COM_SHIFT_MAX = 0.16
+#: Below this hip drop (metres) a "hips back over down" ratio is noise.
+MIN_HIP_DROP_M = 0.1
 #: Half-width of the "at the bottom" window used to read bottom values robustly.
 BOTTOM_WINDOW_S = 0.15
 #: How much standing before a rep is the baseline its changes are measured against. The
@@ -65,6 +109,9 @@ STANDING_REFERENCE_PERCENTILE = 75.0
 PAUSE_BAND_DEG = 5.0
 
 _SIDE_VIEWS = frozenset({View.SIDE, View.THREE_QUARTER})
+#: The lower back's contour only shows a tuck from the side: at three-quarter the demo
+#: athlete's 22° pelvic tuck changes the bulge by under 0.01.
+_PROFILE_VIEWS = frozenset({View.SIDE})
 #: Knee and ankle separation across the image plane: from the side the two legs overlap
 #: and the ratio means nothing; a three-quarter view foreshortens it unevenly (the demo
 #: athlete's caving knees read 0.77-0.9 there, too close to clean), so front and rear only.
@@ -87,6 +134,14 @@ class RepMetrics:
     hip_drop_ratio: float = math.nan
     split_stance: float = math.nan
     ankle_rise: float = math.nan
+    heel_rise: float = math.nan
+    lumbar_bulge: float = math.nan
+    tuck_rise: float = math.nan
+    tuck_onset_deg: float = math.nan
+    glute_drop: float = math.nan
+    hips_back_ratio: float = math.nan
+    com_shift: float = math.nan
+    hips_over_foot: float = math.nan
 
     def as_dict(self) -> dict[str, float | str | None]:
         out: dict[str, float | str | None] = {}
@@ -139,14 +194,30 @@ def rep_metrics(
         if lowest.size and standing_height > 0
         else math.nan
     )
-    ankle_ref = np.array([f.ankle_y for f in features])[standing]
-    shank_ref = np.array([f.shank_len for f in features])[standing]
-    ankle_ref, shank_ref = ankle_ref[np.isfinite(ankle_ref)], shank_ref[np.isfinite(shank_ref)]
-    ankle_rise = (
-        (float(np.median(ankle_ref)) - at(bottom, "ankle_y")) / float(np.median(shank_ref))
-        if ankle_ref.size and shank_ref.size and np.median(shank_ref) > 0
-        else math.nan
-    )
+    shank = at(standing, "shank_len")
+
+    def rise(name: str) -> float:
+        """How far ``name`` rose in the picture from standing to the bottom, in shanks."""
+        if not shank > 0:
+            return math.nan
+        return (at(standing, name) - at(bottom, name)) / shank
+
+    ankle_rise = rise("ankle_y")
+    heel_rise = rise("heel_y")
+    # Mid-descent: 40-70 % of the way from the standing bend to the deepest.
+    standing_knee = at(start, "knee_flexion_deg")
+    mid = np.zeros_like(in_rep)
+    if math.isfinite(standing_knee) and math.isfinite(depth):
+        lo = standing_knee + 0.4 * (depth - standing_knee)
+        hi = standing_knee + 0.7 * (depth - standing_knee)
+        mid = in_rep & (t <= bottom_s) & (knee >= lo) & (knee <= hi)
+    bulge_bottom = at(bottom, "lumbar_bulge")
+    bulge_mid = at(mid, "lumbar_bulge")
+    tuck_rise = bulge_bottom - bulge_mid
+    tuck_onset = _tuck_onset(features, t, knee, start_s, bottom_s, bulge_mid)
+    back = at(bottom, "hip_back_m") - at(start, "hip_back_m")
+    drop = at(start, "hip_up_m") - at(bottom, "hip_up_m")
+    hips_back = back / drop if drop > MIN_HIP_DROP_M else math.nan
     return RepMetrics(
         depth_deg=depth,
         hip_flexion_deg=at(bottom, "hip_flexion_deg"),
@@ -160,7 +231,39 @@ def rep_metrics(
         hip_drop_ratio=hip_drop,
         split_stance=at(bottom, "split_stance"),
         ankle_rise=ankle_rise,
+        heel_rise=heel_rise,
+        lumbar_bulge=bulge_bottom,
+        tuck_rise=tuck_rise,
+        tuck_onset_deg=tuck_onset,
+        glute_drop=at(bottom, "glute_drop"),
+        hips_back_ratio=hips_back,
+        com_shift=at(bottom, "com_over_foot") - at(start, "com_over_foot"),
+        hips_over_foot=at(start, "hips_over_foot"),
     )
+
+
+def _tuck_onset(
+    features: Sequence[BodyFeatures],
+    t: np.ndarray,
+    knee: np.ndarray,
+    start_s: float,
+    bottom_s: float,
+    reference: float,
+) -> float:
+    """Knee flexion at the first moment of the descent whose bulge (3-frame median) rose
+    ``TUCK_RISE_MIN`` over the mid-descent reference; NaN if it never did."""
+    if not math.isfinite(reference):
+        return math.nan
+    descent = (t >= start_s) & (t <= bottom_s)
+    bulge = np.array([f.lumbar_bulge for f in features])[descent]
+    bend = knee[descent]
+    if bulge.size < 3:
+        return math.nan
+    windows = np.lib.stride_tricks.sliding_window_view(bulge, 3)
+    with np.errstate(all="ignore"):
+        smooth = np.nanmedian(np.where(np.isfinite(windows), windows, np.nan), axis=1)
+    over = np.flatnonzero(np.nan_to_num(smooth - reference, nan=-1.0) >= TUCK_RISE_MIN)
+    return float(bend[over[0] + 1]) if over.size else math.nan
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +275,24 @@ class _Check:
 
 _CHECKS: tuple[_Check, ...] = (
     _Check(
+        "tail_tuck",
+        _PROFILE_VIEWS,
+        lambda m, _: m.tuck_rise >= TUCK_RISE_MIN and m.lumbar_bulge >= TUCK_BULGE_MIN,
+    ),
+    _Check(
+        "glutes_low",
+        _PROFILE_VIEWS,
+        lambda m, _: m.hips_back_ratio < HIPS_BACK_MIN_RATIO and m.glute_drop > GLUTE_DROP_MAX,
+    ),
+    _Check("weight_forward", _SIDE_VIEWS, lambda m, _: m.com_shift > COM_SHIFT_MAX),
+    _Check(
         "heels_lift",
-        _SIDE_VIEWS,
-        lambda m, _: m.heel_lift_m > HEEL_LIFT_MIN_M and m.ankle_rise > ANKLE_RISE_MIN,
+        _PROFILE_VIEWS,
+        lambda m, _: (
+            m.heel_lift_m > HEEL_LIFT_MIN_M
+            and m.ankle_rise > ANKLE_RISE_MIN
+            and m.heel_rise > HEEL_RISE_MIN
+        ),
     ),
     _Check("knees_cave", _KNEE_VIEWS, lambda m, _: m.knee_width_ratio < KNEE_CAVE_MAX_RATIO),
     _Check("forward_lean", _SIDE_VIEWS, lambda m, _: m.trunk_lean_deg > FORWARD_LEAN_MAX_DEG),

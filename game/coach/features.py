@@ -13,7 +13,9 @@ from enum import StrEnum
 
 import numpy as np
 
+from game.coach.balance import FootBalance, foot_balance
 from game.coach.geometry import flexion_deg, inclination_from_vertical_deg
+from game.coach.silhouette import facing_sign, measure_back
 from game.pose.frame import PoseFrame
 from game.pose.landmarks import Landmark, Side, side_landmarks
 
@@ -34,6 +36,7 @@ VISIBLE_MIN = 0.5
 #: bands either side are wide enough that a player standing "roughly" side-on counts.
 SIDE_MIN_YAW_DEG = 60.0
 FRONT_MAX_YAW_DEG = 25.0
+_SIDE_ON_NAN = FootBalance(math.nan, math.nan)
 
 
 class View(StrEnum):
@@ -55,8 +58,11 @@ class BodyFeatures:
     sit above the ankles in the image, in frame heights: a squat roughly halves it, a hip
     hinge or a calf raise barely moves it. ``split_stance`` is the fore-aft distance
     between the ankles over the leg length: feet side by side ~0, a lunge ~0.6.
-    ``ankle_y`` (image, frame heights, y down) and ``shank_len`` (image knee-to-ankle
-    length) let a rep measure how far the ankles rose off their standing height.
+    ``ankle_y``/``heel_y`` (image, frame heights, y down) and ``shank_len`` (image
+    knee-to-ankle length) let a rep measure how far ankles and heels rose off their
+    standing height.
+    The balance and silhouette fields are measured in side and three-quarter views only
+    (NaN from the front or back, where they mean nothing).
     """
 
     timestamp_s: float
@@ -71,6 +77,17 @@ class BodyFeatures:
     split_stance: float = math.nan
     ankle_y: float = math.nan
     shank_len: float = math.nan
+    heel_y: float = math.nan
+    #: Along the foot, 0 heel to 1 toe (see :mod:`game.coach.balance`).
+    hips_over_foot: float = math.nan
+    com_over_foot: float = math.nan
+    #: The hip-joint centre behind and above the heel, metres (world landmarks).
+    hip_back_m: float = math.nan
+    hip_up_m: float = math.nan
+    #: The silhouette's back (see :mod:`game.coach.silhouette`), in trunk lengths.
+    lumbar_bulge: float = math.nan
+    glute_drop: float = math.nan
+    glute_behind: float = math.nan
 
     @property
     def view(self) -> View | None:
@@ -130,6 +147,15 @@ def measure(frame: PoseFrame) -> BodyFeatures | None:
         ankles = world[Landmark.RIGHT_ANKLE] - world[Landmark.LEFT_ANKLE]
         split = abs(float(ankles @ forward)) / forward_norm / max(sum(legs) / 2, 1e-6)
 
+    balance = _SIDE_ON_NAN
+    back = None
+    if yaw > FRONT_MAX_YAW_DEG:
+        balance = foot_balance(world, visible)
+        image_visible = visible & np.isfinite(frame.landmarks[:, 0])
+        back = measure_back(
+            frame.mask, frame.landmarks, image_visible, facing_sign(frame.landmarks, image_visible)
+        )
+
     knee_gap = abs(world[Landmark.LEFT_KNEE, 0] - world[Landmark.RIGHT_KNEE, 0])
     ankle_gap = abs(world[Landmark.LEFT_ANKLE, 0] - world[Landmark.RIGHT_ANKLE, 0])
     width_ratio = knee_gap / ankle_gap if ankle_gap > 0.02 else math.nan
@@ -147,6 +173,14 @@ def measure(frame: PoseFrame) -> BodyFeatures | None:
         split_stance=split,
         ankle_y=ankle_y,
         shank_len=_shank_length(frame.landmarks, visible),
+        heel_y=_mean_visible(frame.landmarks, visible, (Landmark.LEFT_HEEL, Landmark.RIGHT_HEEL)),
+        hips_over_foot=balance.hips_over_foot,
+        com_over_foot=balance.com_over_foot,
+        hip_back_m=balance.hip_back_m,
+        hip_up_m=balance.hip_up_m,
+        lumbar_bulge=back.lumbar_bulge if back is not None else math.nan,
+        glute_drop=back.glute_drop if back is not None else math.nan,
+        glute_behind=back.glute_behind if back is not None else math.nan,
     )
 
 

@@ -168,7 +168,7 @@ GLUTES_LOW_SHANK = math.radians(12.0)  # knees travel further forward
 GLUTES_LOW_DROP = 0.02  # buttock mass slides down the pelvis (fraction of H, ~3.5 cm)
 WEIGHT_FORWARD_SHIFT = 0.035  # balance point moves from mid-foot to the ball (fraction of H)
 WEIGHT_FORWARD_SHANK = math.radians(6.0)
-HEEL_LIFT = 0.023  # heel rise at the bottom, fraction of H (4 cm at 1.75 m)
+HEEL_LIFT = 0.034  # heel rise at the bottom, fraction of H (6 cm at 1.75 m): a clear lift
 HEEL_LIFT_SHANK = math.radians(6.0)  # the shank tips further forward over a raised heel
 #: Medial knee travel aimed for at the bottom, fraction of H (8 cm at 1.75 m); the pole
 #: turn that produces it is a small-angle estimate, so the realised truth is ~9 cm.
