@@ -83,7 +83,9 @@ def _centre_of_mass(world: np.ndarray) -> np.ndarray | None:
     """Whole-body centre of mass from the world landmarks (Winter's segment table).
 
     A limb segment hidden on one side (NaN: the model was unsure of it) takes the other
-    side's; with neither, or no trunk or head, there is no centre of mass.
+    side's. Arms hidden on both sides (folded at the chest, seen from the side) are put at
+    the shoulders: light (5 % of the mass each) and close to the trunk either way. Legs
+    hidden on both sides, or no trunk, and there is no centre of mass.
     """
     shoulder = _mid(world, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER)
     hip = _mid(world, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
@@ -94,6 +96,8 @@ def _centre_of_mass(world: np.ndarray) -> np.ndarray | None:
     for mass, fraction, first, second in _LIMB_SEGMENTS:
         centres = [world[a] + fraction * (world[b] - world[a]) for a, b in (first, second)]
         finite = [c for c in centres if np.isfinite(c).all()]
+        if not finite and first[0] in _ARM_ROOTS:
+            finite = [shoulder]
         if not finite:
             return None
         total = total + 2 * mass * np.mean(finite, axis=0)
@@ -113,6 +117,7 @@ def _segment(name: str) -> tuple[tuple[Landmark, Landmark], tuple[Landmark, Land
     )
 
 
+_ARM_ROOTS = frozenset({Landmark.LEFT_SHOULDER, Landmark.LEFT_ELBOW})
 #: (mass fraction per side, centre fraction from the first landmark, left pair, right pair)
 _LIMB_SEGMENTS = tuple(
     (mass, fraction, *_segment(name))

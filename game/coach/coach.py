@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,11 +22,16 @@ from game.coach.faults import (
     rep_metrics,
 )
 from game.coach.features import BodyFeatures, measure
+from game.coach.geometry import running_median3
+from game.coach.live import LiveCues
 from game.coach.pattern import not_a_squat
 from game.coach.reps import RepDetector, RepEvent, RepPhase, RepThresholds, RepWindow
-from game.coach.scoring import cues_for, rep_score
+from game.coach.scoring import CUES, cues_for, rep_score
 from game.pose.filter import LandmarkSmoother
 from game.pose.frame import PoseFrame
+
+if TYPE_CHECKING:
+    from game.coach.calibration import Calibration
 
 __all__ = ["DEFAULT_DEPTH_TARGET_DEG", "Coach", "CoachStep", "RepResult"]
 
@@ -84,6 +90,8 @@ class CoachStep:
     cue: str | None = None
     #: The frame as the coach measured it (smoothed; unsure landmarks are NaN).
     frame: PoseFrame | None = None
+    #: A fault seen mid-rep this frame (its cue is ``cue``): said once, when it shows.
+    live_fault: str | None = None
 
 
 @dataclass
@@ -97,14 +105,22 @@ class Coach:
     #: Knee bends deep enough to count that were not squats, with the reason.
     rejected: list[tuple[RepWindow, str]] = field(default_factory=list, init=False)
 
+    #: The player's own standing numbers (see :mod:`game.coach.calibration`): the rep
+    #: counter starts from their standing knee bend instead of learning it first.
+    calibration: Calibration | None = None
+
     #: One Euro smoothing of the landmarks before anything is measured (one smoother per
     #: stream: a coach is one player's set). Off only to study the raw estimator.
     smooth: bool = True
 
     def __post_init__(self) -> None:
         self._detector = RepDetector(self.thresholds)
+        if self.calibration is not None:
+            self._detector.seed_baseline(self.calibration.standing_knee_deg)
         self._history: deque[BodyFeatures] = deque()
         self._smoother = LandmarkSmoother() if self.smooth else None
+        self._live = LiveCues()
+        self._live_said: str | None = None
 
     @property
     def phase(self) -> RepPhase:
@@ -125,10 +141,30 @@ class Coach:
 
         depth = features.knee_flexion_deg if features is not None else None
         events = tuple(self._detector.update(t, depth))
+        live_fault = None
+        if any(e.kind == "start" for e in events):
+            self._live.reset()
+            self._live_said = None
+        if features is not None and self.phase in (RepPhase.DOWN, RepPhase.UP):
+            live_fault = self._live.update(
+                features, self._detector.bend, self.phase is RepPhase.DOWN
+            )
+            if live_fault is not None:
+                self._live_said = live_fault
         rep, partial = self._close(events)
         smoothed = self._detector.smoothed if features is not None else math.nan
-        cue = rep.cues[0] if rep is not None and rep.cues else None
-        return CoachStep(t, features, smoothed, self.phase, events, rep, partial, cue, frame)
+        cue = CUES[live_fault] if live_fault is not None else None
+        if rep is not None and rep.cues and rep.cues[0] != self._said_cue(rep):
+            cue = rep.cues[0]
+        return CoachStep(
+            t, features, smoothed, self.phase, events, rep, partial, cue, frame, live_fault
+        )
+
+    def _said_cue(self, rep: RepResult) -> str | None:
+        """The cue already said mid-rep, if the rep's verdict agrees with it (said once)."""
+        if self._live_said is not None and self._live_said in rep.faults:
+            return CUES[self._live_said]
+        return None
 
     def finish(self) -> RepResult | None:
         """The source ended: count a last rep that was nearly back up (see RepDetector)."""
@@ -203,7 +239,4 @@ def _median3(values: np.ndarray) -> np.ndarray | None:
     """Running 3-sample median ignoring NaN; ``None`` when under half the samples exist."""
     if values.size < 3 or np.isfinite(values).sum() < values.size / 2:
         return None
-    padded = np.concatenate(([values[0]], values, [values[-1]]))
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 3)
-    with np.errstate(all="ignore"):
-        return np.nanmedian(np.where(np.isfinite(windows), windows, np.nan), axis=1)
+    return running_median3(values)

@@ -34,16 +34,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from game.coach.features import BodyFeatures, View, view_from_yaw
+from game.coach.geometry import running_median3
 from game.pose.frame import FAULTS
 
 __all__ = [
     "FAULTS",
+    "FAULT_VIEWS",
     "FORWARD_LEAN_MAX_DEG",
     "HEEL_LIFT_MIN_M",
     "KNEE_CAVE_MAX_RATIO",
+    "KNEE_VIEWS",
+    "PROFILE_VIEWS",
     "SHALLOW_TOLERANCE_DEG",
+    "SIDE_VIEWS",
     "RepMetrics",
     "detect_faults",
+    "measurable_faults",
     "rep_metrics",
 ]
 
@@ -89,10 +95,11 @@ TUCK_BULGE_MIN = 0.38
 HIPS_BACK_MIN_RATIO = 0.28
 GLUTE_DROP_MAX = -0.02
 #: Weight forward: the centre of mass moves this far toward the toes (foot lengths) from
-#: standing to the bottom. Demo athlete: weight-forward reps +0.27 to +0.31, clean +0.03 to
-#: +0.06; real clips never above +0.01 (MediaPipe's feet are too unsure in depth for an
-#: absolute position to mean anything, so only the change within a rep is used).
-COM_SHIFT_MAX = 0.16
+#: standing to the bottom. Demo athlete: weight-forward reps +0.24 to +0.31, clean +0.01 to
+#: +0.09 (+0.18 once at 1.5x MediaPipe's jitter); real clips never above +0.01 (MediaPipe's
+#: feet are too unsure in depth for an absolute position to mean anything, so only the
+#: change within a rep is used).
+COM_SHIFT_MAX = 0.2
 #: Below this hip drop (metres) a "hips back over down" ratio is noise.
 MIN_HIP_DROP_M = 0.1
 #: Half-width of the "at the bottom" window used to read bottom values robustly.
@@ -108,14 +115,14 @@ STANDING_REFERENCE_PERCENTILE = 75.0
 #: Depth within this many degrees of the deepest point counts as pausing at the bottom.
 PAUSE_BAND_DEG = 5.0
 
-_SIDE_VIEWS = frozenset({View.SIDE, View.THREE_QUARTER})
+SIDE_VIEWS = frozenset({View.SIDE, View.THREE_QUARTER})
 #: The lower back's contour only shows a tuck from the side: at three-quarter the demo
 #: athlete's 22° pelvic tuck changes the bulge by under 0.01.
-_PROFILE_VIEWS = frozenset({View.SIDE})
+PROFILE_VIEWS = frozenset({View.SIDE})
 #: Knee and ankle separation across the image plane: from the side the two legs overlap
 #: and the ratio means nothing; a three-quarter view foreshortens it unevenly (the demo
 #: athlete's caving knees read 0.77-0.9 there, too close to clean), so front and rear only.
-_KNEE_VIEWS = frozenset({View.FRONT, View.REAR})
+KNEE_VIEWS = frozenset({View.FRONT, View.REAR})
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,11 +266,9 @@ def _tuck_onset(
     bend = knee[descent]
     if bulge.size < 3:
         return math.nan
-    windows = np.lib.stride_tricks.sliding_window_view(bulge, 3)
-    with np.errstate(all="ignore"):
-        smooth = np.nanmedian(np.where(np.isfinite(windows), windows, np.nan), axis=1)
+    smooth = running_median3(bulge)
     over = np.flatnonzero(np.nan_to_num(smooth - reference, nan=-1.0) >= TUCK_RISE_MIN)
-    return float(bend[over[0] + 1]) if over.size else math.nan
+    return float(bend[over[0]]) if over.size else math.nan
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,32 +281,41 @@ class _Check:
 _CHECKS: tuple[_Check, ...] = (
     _Check(
         "tail_tuck",
-        _PROFILE_VIEWS,
+        PROFILE_VIEWS,
         lambda m, _: m.tuck_rise >= TUCK_RISE_MIN and m.lumbar_bulge >= TUCK_BULGE_MIN,
     ),
     _Check(
         "glutes_low",
-        _PROFILE_VIEWS,
+        PROFILE_VIEWS,
         lambda m, _: m.hips_back_ratio < HIPS_BACK_MIN_RATIO and m.glute_drop > GLUTE_DROP_MAX,
     ),
-    _Check("weight_forward", _SIDE_VIEWS, lambda m, _: m.com_shift > COM_SHIFT_MAX),
+    _Check("weight_forward", SIDE_VIEWS, lambda m, _: m.com_shift > COM_SHIFT_MAX),
     _Check(
         "heels_lift",
-        _PROFILE_VIEWS,
+        PROFILE_VIEWS,
         lambda m, _: (
             m.heel_lift_m > HEEL_LIFT_MIN_M
             and m.ankle_rise > ANKLE_RISE_MIN
             and m.heel_rise > HEEL_RISE_MIN
         ),
     ),
-    _Check("knees_cave", _KNEE_VIEWS, lambda m, _: m.knee_width_ratio < KNEE_CAVE_MAX_RATIO),
-    _Check("forward_lean", _SIDE_VIEWS, lambda m, _: m.trunk_lean_deg > FORWARD_LEAN_MAX_DEG),
+    _Check("knees_cave", KNEE_VIEWS, lambda m, _: m.knee_width_ratio < KNEE_CAVE_MAX_RATIO),
+    _Check("forward_lean", SIDE_VIEWS, lambda m, _: m.trunk_lean_deg > FORWARD_LEAN_MAX_DEG),
     _Check(
         "shallow",
         frozenset(View),
         lambda m, target: m.depth_deg < target - SHALLOW_TOLERANCE_DEG,
     ),
 )
+
+
+#: Which views each fault can be judged from (elsewhere it is "not measurable").
+FAULT_VIEWS: dict[str, frozenset[View]] = {check.fault: check.views for check in _CHECKS}
+
+
+def measurable_faults(view: View | None) -> tuple[str, ...]:
+    """The faults that can be judged from ``view``, in vocabulary order."""
+    return tuple(f for f in FAULTS if f in FAULT_VIEWS and view in FAULT_VIEWS[f])
 
 
 def detect_faults(metrics: RepMetrics, depth_target_deg: float) -> tuple[str, ...]:

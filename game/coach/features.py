@@ -111,7 +111,13 @@ def measure(frame: PoseFrame) -> BodyFeatures | None:
     if frame.landmarks is None or frame.world_landmarks is None:
         return None
     world = frame.world_landmarks.astype(np.float64)
-    visible = frame.landmarks[:, 3] >= VISIBLE_MIN
+    world[~np.isfinite(world)] = np.nan  # inf would poison the arithmetic below
+    # A landmark the model is unsure of, or one that is not a finite number, does not vote.
+    visible = (
+        (frame.landmarks[:, 3] >= VISIBLE_MIN)
+        & np.isfinite(frame.landmarks[:, :2]).all(axis=1)
+        & np.isfinite(world).all(axis=1)
+    )
 
     knees, hips, heels = [], [], []
     for side in Side:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-__all__ = ["angle_at_deg", "flexion_deg", "inclination_from_vertical_deg"]
+__all__ = [
+    "angle_at_deg",
+    "flexion_deg",
+    "inclination_from_vertical_deg",
+    "running_median3",
+]
 
 
 def angle_at_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
@@ -12,7 +19,7 @@ def angle_at_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
     u = np.asarray(a, dtype=np.float64) - b
     v = np.asarray(c, dtype=np.float64) - b
     norm = float(np.linalg.norm(u) * np.linalg.norm(v))
-    if norm < 1e-12:
+    if not 1e-12 <= norm < math.inf:
         return float("nan")
     cos = float(np.dot(u, v)) / norm
     return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
@@ -31,3 +38,24 @@ def inclination_from_vertical_deg(lower: np.ndarray, upper: np.ndarray) -> float
         return float("nan")
     # y points down, so "up" is -y.
     return float(np.degrees(np.arccos(np.clip(-seg[1] / length, -1.0, 1.0))))
+
+
+def running_median3(values: np.ndarray) -> np.ndarray:
+    """3-sample running median (edges repeat), ignoring NaN; NaN where all three are.
+
+    Against single-frame landmark glitches, without numpy's all-NaN warnings.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.size == 0:
+        return values.copy()
+    padded = np.concatenate(([values[0]], values, [values[-1]]))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 3)
+    # Sorting puts NaN last: with k finite values the median is the middle of those k.
+    ordered = np.sort(windows, axis=1)
+    count = np.isfinite(windows).sum(axis=1)
+    out = np.full(values.shape, np.nan)
+    one, two, three = count == 1, count == 2, count == 3
+    out[one] = ordered[one, 0]
+    out[two] = (ordered[two, 0] + ordered[two, 1]) / 2
+    out[three] = ordered[three, 1]
+    return out

@@ -131,6 +131,12 @@ class RepDetector:
         self._back_since: float | None = None
         self._recent: deque[float] = deque(maxlen=self.thresholds.median_frames)
 
+    def seed_baseline(self, standing_deg: float) -> None:
+        """Start from a known standing knee bend (a calibration) instead of learning it:
+        the first rep is then judged right even if the source starts mid-movement."""
+        if math.isfinite(standing_deg):
+            self.baseline = min(max(standing_deg, 0.0), self.thresholds.max_baseline_deg)
+
     @property
     def bend(self) -> float:
         """Smoothed knee bend above the standing baseline (NaN before the first frame)."""
