@@ -10,6 +10,7 @@ import dataclasses
 import json
 import tempfile
 import zipfile
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -179,7 +180,10 @@ def test_analysing_a_recording_gives_the_same_report_as_the_source(tmp_path):
     path = tmp_path / "two.npz"
     assert record(FramesSource(open_source(spec).info, frames), path) == len(frames)
     replay = RecordingSource(path, masks=False)
-    expected = analyze_frames(frames, source=spec, fps=30.0)
+    # Replayed without masks, so the source's frames are analysed without them too: the
+    # silhouette metrics read a 160 px recorded mask slightly differently from a full one.
+    unmasked = tuple(replace(f, mask=None) for f in frames)
+    expected = analyze_frames(unmasked, source=spec, fps=30.0)
     got = analyze_frames(replay.frames(), source=spec, fps=replay.info.fps)
     assert got["rep_count"] == expected["rep_count"] == 2
     assert got["reps"] == expected["reps"]
