@@ -124,9 +124,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     scores.set_defaults(run=_run_scores)
 
-    levels = sub.add_parser("levels", help="check level files")
+    levels = sub.add_parser("levels", help="check and list level files")
     levels_sub = levels.add_subparsers(dest="levels_command", metavar="ACTION", required=True)
-    validate = levels_sub.add_parser("validate", help="check level files and report every error")
+    validate = levels_sub.add_parser(
+        "validate",
+        help="check level files and report every error",
+        description="Check level files (and worlds.toml files). Named files and folders are "
+        "checked together with the shipped levels and your own, as the game would load "
+        "them: their ids must be new, and their unlock rules may name those levels. "
+        "Exit status 1 if anything is broken.",
+    )
     validate.add_argument(
         "paths",
         nargs="*",
@@ -135,6 +142,13 @@ def _parser() -> argparse.ArgumentParser:
         help="files or folders (default: the shipped levels and your own)",
     )
     validate.set_defaults(run=_run_levels_validate)
+    listing = levels_sub.add_parser(
+        "list", help="show the worlds and levels in play order, with their unlock rules"
+    )
+    listing.add_argument(
+        "--player", metavar="NAME", help="also show this player's stars and what is open"
+    )
+    listing.set_defaults(run=_run_levels_list)
     return parser
 
 
@@ -367,25 +381,72 @@ def _run_scores(args: argparse.Namespace) -> int:
 
 
 def _run_levels_validate(args: argparse.Namespace) -> int:
-    from game.paths import data_dir, shipped_levels_dir
-    from game.play.levels import LevelError, load_level, load_levels
+    from game.play.levels import default_level_paths, load_level_set
 
-    files: list[Path] = []
-    folders: list[Path] = []
-    if args.paths:
-        for path in args.paths:
-            (folders if path.is_dir() else files).append(path)
-    else:
-        folders = [shipped_levels_dir(), data_dir() / "levels"]
-    levels, errors = load_levels(folders)
-    for path in files:
-        try:
-            levels.append(load_level(path))
-        except LevelError as exc:
-            errors.append(exc)
+    missing = [path for path in args.paths if not path.exists()]
+    for path in missing:
+        print(f"ERROR  {path}: no such file or folder")
+    checked = [path.resolve() for path in args.paths if path.exists()]
+    found = load_level_set([*default_level_paths(), *checked])
+
+    def wanted(path: Path) -> bool:
+        """Named paths only; with none named, everything the game would load."""
+        if not args.paths:
+            return True
+        where = path.resolve()
+        return any(where == p or where.is_relative_to(p) for p in checked)
+
+    levels = [lv for lv in found.levels if wanted(lv.path)]
+    errors = [e for e in found.errors if wanted(e.path)]
     for level in levels:
         print(f"ok     {level.path}  ({level.id}: {level.title})")
     for error in errors:
         print(f"ERROR  {error}")
-    print(f"{len(levels)} level(s) ok, {len(errors)} broken")
-    return 1 if errors or not levels else 0
+    broken = len(errors) + len(missing)
+    print(f"{len(levels)} level(s) ok, {broken} broken")
+    return 1 if broken or not levels else 0
+
+
+def _run_levels_list(args: argparse.Namespace) -> int:
+    from game.play.levels import load_level_set
+    from game.play.progress import compute_progress, load_play_streak, load_progress
+    from game.play.scores import InvalidName, ScoreStore, StoreError
+
+    found = load_level_set()
+    progress = compute_progress(found.levels, {}, found.worlds)
+    streak = None
+    if args.player is not None:
+        from game.paths import data_dir
+
+        try:
+            with ScoreStore(data_dir() / "scores.db") as store:
+                progress = load_progress(store, args.player, found.levels, found.worlds)
+                streak = load_play_streak(store, args.player)
+        except (StoreError, InvalidName) as exc:
+            print(f"glutes-high: {exc}", file=sys.stderr)
+            return 2
+    for world in progress.world_progress():
+        stars = f"  {world.stars}/{world.max_stars} stars" if args.player is not None else ""
+        print(f"World {world.number}: {world.title}{stars}")
+        if world.teaching:
+            print(f"  {world.teaching}")
+        for status in world.levels:
+            level = status.level
+            mark = "[boss] " if level.boss and "boss" not in level.title.lower() else ""
+            if args.player is not None:
+                state = f"{status.stars}/{level.max_stars}*" if status.unlocked else "locked"
+                print(f"  {state:7} {level.id:20} {mark}{level.title}: {level.goal_text}")
+            else:
+                print(f"  {level.id:20} {mark}{level.title}: {level.goal_text}")
+            if level.unlock is not None and (args.player is None or not status.unlocked):
+                pad = " " * (30 if args.player is not None else 22)
+                print(f"{pad}opens with {level.unlock.describe()}")
+    if args.player is not None:
+        nxt = progress.next_level()
+        print(f"{progress.total_stars}/{progress.max_stars} stars", end="")
+        if streak is not None and streak.current:
+            print(f", {streak.current} day(s) in a row", end="")
+        print(f"; next: {nxt.id}" if nxt else "; every star won")
+    for error in found.errors:
+        print(f"skipped: {error}", file=sys.stderr)
+    return 0

@@ -88,6 +88,78 @@ def test_levels_validate_passes_on_shipped_levels(capsys):
     assert "0 broken" in capsys.readouterr().out
 
 
+def _level(level_id: str, unlock: str = "") -> str:
+    text = (
+        f'format = 2\nid = "{level_id}"\nworld = 1\ntitle = "{level_id}"\n'
+        f'teaching = "A line."\nkind = "squats"\ntime_limit_s = 60\n'
+        f"[goals]\nreps = 3\ndepth_deg = 90\n[stars]\nthresholds = [100, 200, 280]\n"
+    )
+    return text + (f"[unlock]\n{unlock}\n" if unlock else "")
+
+
+def test_levels_validate_checks_named_files_against_the_shipped_levels(tmp_path, capsys):
+    # A rule may name a shipped level; a circle, a duplicate id and a bad fault are errors.
+    (tmp_path / "mine.toml").write_text(_level("mine", 'after = ["first-squats"]'))
+    (tmp_path / "ping.toml").write_text(_level("ping", 'after = ["pong"]'))
+    (tmp_path / "pong.toml").write_text(_level("pong", 'after = ["ping"]'))
+    (tmp_path / "copy.toml").write_text(_level("first-squats"))
+    faults = _level("faulty").replace("depth_deg = 90", 'depth_deg = 90\nallowed_faults = ["x"]')
+    (tmp_path / "faulty.toml").write_text(faults)
+    assert main(["levels", "validate", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    oks = [line for line in out.splitlines() if line.startswith("ok")]
+    assert oks == [f"ok     {tmp_path / 'mine.toml'}  (mine: mine)"], "named files only"
+    assert f"{tmp_path / 'ping.toml'}: field 'unlock.after': unlock rules go round" in out
+    assert "(ping -> pong -> ping)" in out and "(pong -> ping -> pong)" in out
+    assert f"{tmp_path / 'copy.toml'}: field 'id': 'first-squats' is already used by" in out
+    assert f"{tmp_path / 'faulty.toml'}: field 'goals.allowed_faults': 'x' is not a fault" in out
+    assert out.rstrip().endswith("1 level(s) ok, 4 broken")
+
+
+def test_levels_validate_a_single_file_and_a_missing_one(tmp_path, capsys):
+    good = tmp_path / "good.toml"
+    good.write_text(_level("good"))
+    assert main(["levels", "validate", str(good)]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("1 level(s) ok, 0 broken")
+    assert main(["levels", "validate", str(good), str(tmp_path / "gone.toml")]) == 1
+    assert f"ERROR  {tmp_path / 'gone.toml'}: no such file or folder" in capsys.readouterr().out
+
+
+def test_levels_validate_with_no_paths_checks_the_players_own_levels(capsys):
+    from game.paths import data_dir
+
+    own = data_dir() / "levels"
+    own.mkdir(parents=True)
+    (own / "typo.toml").write_text(_level("typo", 'after = ["first-squat"]'))
+    assert main(["levels", "validate"]) == 1
+    out = capsys.readouterr().out
+    assert "'first-squat' is not a level (did you mean 'first-squats'?)" in out
+    assert "0 broken" not in out and "1 broken" in out
+
+
+def test_levels_list_shows_worlds_levels_and_rules(capsys):
+    assert main(["levels", "list"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("World 1: Find your heels\n")
+    assert "World 3: Strong and steady" in out
+    assert "first-squats" in out and "5 reps to 90°" in out
+    assert "opens with 1 star in first-squats" in out
+
+
+def test_levels_list_for_a_player_shows_what_is_open(capsys):
+    from game.paths import data_dir
+    from game.play.scores import ScoreStore
+    from game.play.session import SessionResult
+
+    with ScoreStore(data_dir() / "scores.db") as store:
+        store.add_run("Ann", SessionResult("first-squats", True, 420, 2, (), 0, 40.0))
+    assert main(["levels", "list", "--player", "ann"]) == 0
+    out = capsys.readouterr().out
+    assert "2/3*    first-squats" in out and "0/3*    heels-stand" in out
+    assert "locked  sit-tall" in out
+    assert out.rstrip().endswith("2/54 stars, 1 day(s) in a row; next: heels-stand")
+
+
 def test_python_dash_m_game_is_the_same_program():
     out = subprocess.run(
         [sys.executable, "-m", "game", "analyze", "--help"],
