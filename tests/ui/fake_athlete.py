@@ -45,7 +45,7 @@ def depth_curve(t: float, lead_s: float, rep_s: float, reps: int) -> float:
 def pose_at(depth: float, bottom_knee_deg: float = 105.0) -> dict[Landmark, np.ndarray]:
     """World positions (metres, ankle height origin, y down) of the landmarks we use."""
     k = math.radians(bottom_knee_deg * depth)
-    shin_a = 0.4 * k
+    shin_a = 0.2 * k  # hips back over the heels: the centre of mass stays over the foot
     thigh_a = shin_a - k
     trunk_a = 0.45 * k
 
