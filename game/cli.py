@@ -94,6 +94,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DEG",
         help="knee bend a rep should reach, degrees (default 90)",
     )
+    analyze.add_argument(
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="processes inferring a video file at once, each a stretch of it (default: the "
+        "cores this process may use, at most 8; 1: one stream). Recordings, the demo and "
+        "clips too short to split are always one stream",
+    )
     analyze.set_defaults(run=_run_analyze)
 
     record = sub.add_parser(
@@ -204,20 +212,28 @@ def _choose_play_source(
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
-    from game.coach.analysis import analyze_frames
-    from game.coach.coach import DEFAULT_DEPTH_TARGET_DEG
     from game.pose.model import ModelError
+    from game.pose.parallel import default_jobs
     from game.pose.source import SourceError, SourceUnavailable
     from game.pose.sources import open_source
 
+    jobs = args.jobs or default_jobs()
     try:
-        source = open_source(args.source, model=args.model, keep_image=bool(args.overlay))
+        source = open_source(
+            args.source, model=args.model, keep_image=bool(args.overlay), jobs=jobs
+        )
     except (SourceError, SourceUnavailable, ModelError) as exc:
         print(f"glutes-high analyze: {exc}", file=sys.stderr)
         return 2
     progress = Progress(_expected_frames(source), "analyze")
     overlay = None
     try:
+        # A video starts decoding, loading the model (and any worker processes) here, so
+        # importing the coach below happens while they start up.
+        frames = source.frames()
+        from game.coach.analysis import analyze_frames
+        from game.coach.coach import DEFAULT_DEPTH_TARGET_DEG
+
         if args.overlay:
             from game.overlay import OverlayWriter
 
@@ -229,7 +245,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
                 overlay.add(frame, step)
 
         report = analyze_frames(
-            source.frames(),
+            frames,
             source=args.source,
             fps=source.info.fps,
             depth_target_deg=args.depth_target or DEFAULT_DEPTH_TARGET_DEG,
@@ -250,6 +266,17 @@ def _run_analyze(args: argparse.Namespace) -> int:
     else:
         _print_report(report)
     return 0
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def _run_record(args: argparse.Namespace) -> int:

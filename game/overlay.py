@@ -4,6 +4,10 @@ For a person to check what the coach saw: each frame gets the skeleton (bones fr
 ``POSE_CONNECTIONS``; landmarks the model was unsure of are left out), the live knee
 bend, the rep count, and for a moment after each rep its number, score and faults.
 OpenCV draws and encodes (mp4v), so this never loads pygame.
+
+It draws the frames as the coach receives them, so with ``--jobs`` the pictures come
+from the parallel chunks like the poses (each frame carries its own picture, inferred
+and sent with it); drawing and encoding stay on the coach's thread, in frame order.
 """
 
 from __future__ import annotations

@@ -74,3 +74,67 @@ def test_a_missing_model_is_a_clear_error(tmp_path, capsys):
     assert main(["analyze", str(CLIP), "--model", str(tmp_path / "none.task")]) == 2
     err = capsys.readouterr().err
     assert "pose model not found" in err and "none.task" in err
+
+
+def test_analyze_imports_only_what_it_needs(tmp_path):
+    """Start-up is part of analyze's time: no pygame, no test tools, and of MediaPipe only
+    the Pose Landmarker (its package __init__ imports every task, matplotlib and an audio
+    library: half a second)."""
+    out = tmp_path / "modules.json"
+    code = (
+        "import json, sys; from game.cli import main; rc = main(sys.argv[1:]); "
+        f"open({str(out)!r}, 'w').write(json.dumps(sorted(sys.modules))); sys.exit(rc)"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, "analyze", str(CLIP), "--json", "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    modules = set(json.loads(out.read_text()))
+    assert "mediapipe.tasks.python.vision.pose_landmarker" in modules
+    unwanted = {
+        "pygame",
+        "hypothesis",
+        "pytest",
+        "matplotlib",
+        "sounddevice",
+        "mediapipe.tasks.python.audio",
+        "mediapipe.tasks.python.text",
+        "mediapipe.tasks.python.vision.hand_landmarker",
+    }
+    assert not modules & unwanted
+
+
+def test_the_rest_of_mediapipe_still_imports_after_the_lean_import():
+    code = (
+        "from game.pose.estimator import mediapipe_api\n"
+        "api = mediapipe_api()\n"
+        "import mediapipe as mp\n"
+        "from mediapipe.tasks.python import vision\n"
+        "assert mp.Image is api.Image and vision.PoseLandmarker is api.PoseLandmarker\n"
+        "assert mp.tasks.BaseOptions is api.BaseOptions\n"
+        "assert vision.HandLandmarkerOptions and vision.drawing_utils\n"
+    )
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+
+def test_a_file_that_is_not_a_video_is_the_same_error_with_two_jobs(tmp_path, capsys):
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 64)
+    errors = []
+    for jobs in ("1", "2"):
+        assert main(["analyze", str(broken), "--json", "--jobs", jobs]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        errors.append(captured.err)
+    assert errors[0] == errors[1]
+    assert "OpenCV cannot open this file as a video" in errors[0] and str(broken) in errors[0]
+
+
+def test_jobs_must_be_a_positive_whole_number(capsys):
+    for bad in ("0", "-1", "two"):
+        with pytest.raises(SystemExit) as info:
+            main(["analyze", str(CLIP), "--jobs", bad])
+        assert info.value.code == 2
+        assert "--jobs" in capsys.readouterr().err

@@ -11,13 +11,23 @@ Two running modes, as MediaPipe intends them:
 
 Timestamps are the source's own (seconds since it started), turned into the strictly
 increasing whole milliseconds MediaPipe requires.
+
+MediaPipe is imported lean (:func:`mediapipe_api`): only the Pose Landmarker's own
+modules, about 30 ms, instead of ``import mediapipe``'s half a second of every other task,
+matplotlib and an audio library. ``analyze`` pays that start-up once per process.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import math
+import sys
 import threading
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -27,7 +37,7 @@ from game.pose.frame import PoseFrame
 from game.pose.landmarks import NUM_LANDMARKS
 from game.pose.model import ModelError
 
-__all__ = ["LivePoseEstimator", "PoseEstimator", "to_pose_frame"]
+__all__ = ["LivePoseEstimator", "MediaPipeApi", "PoseEstimator", "mediapipe_api", "to_pose_frame"]
 
 #: MediaPipe's defaults for the three confidences; they suit one person at home.
 MIN_DETECTION_CONFIDENCE = 0.5
@@ -42,17 +52,120 @@ LIVE_NUM_POSES = 2
 VIDEO_NUM_POSES = 1
 
 
+#: The packages whose ``__init__`` imports every MediaPipe task (and through its drawing
+#: utilities matplotlib.pyplot, through its audio tasks sounddevice): 0.5-0.6 s of
+#: ``import mediapipe`` measured with ``python -X importtime`` (mediapipe 1.2.3), against
+#: ~30 ms for the modules the Pose Landmarker needs. Outermost first.
+_HEAVY_PACKAGES = (
+    "mediapipe",
+    "mediapipe.tasks",
+    "mediapipe.tasks.python",
+    "mediapipe.tasks.python.vision",
+)
+_lean_lock = threading.RLock()
+
+
+@dataclass(frozen=True, slots=True)
+class MediaPipeApi:
+    """The handful of MediaPipe names the estimators use."""
+
+    Image: Any
+    ImageFormat: Any
+    BaseOptions: Any
+    PoseLandmarker: Any
+    PoseLandmarkerOptions: Any
+    RunningMode: Any
+
+
+@cache
+def mediapipe_api() -> MediaPipeApi:
+    """Import the Pose Landmarker's modules without running MediaPipe's package ``__init__``s.
+
+    Importing ``mediapipe.tasks.python.vision.pose_landmarker`` the ordinary way first runs
+    the four package ``__init__`` files above it, and they import every task. So, unless
+    someone already imported ``mediapipe``, each of those packages goes into
+    ``sys.modules`` unexecuted (:func:`_defer_package_init`), the needed modules are
+    imported by their full names, and a package's own ``__init__`` runs the first time
+    anyone asks it for a name it lacks. ``import mediapipe; mediapipe.Image`` elsewhere in
+    the same process therefore still works, at the usual cost, when it is used.
+    """
+    with _lean_lock:
+        if "mediapipe" not in sys.modules:
+            for name in _HEAVY_PACKAGES:
+                if not _defer_package_init(name):
+                    break  # an unusual install: the imports below run the real __init__s
+        pose = importlib.import_module("mediapipe.tasks.python.vision.pose_landmarker")
+        image = importlib.import_module("mediapipe.tasks.python.vision.core.image")
+        mode = importlib.import_module(
+            "mediapipe.tasks.python.vision.core.vision_task_running_mode"
+        )
+        base = importlib.import_module("mediapipe.tasks.python.core.base_options")
+    return MediaPipeApi(
+        Image=image.Image,
+        ImageFormat=image.ImageFormat,
+        BaseOptions=base.BaseOptions,
+        PoseLandmarker=pose.PoseLandmarker,
+        PoseLandmarkerOptions=pose.PoseLandmarkerOptions,
+        RunningMode=mode.VisionTaskRunningMode,
+    )
+
+
+def _defer_package_init(name: str) -> bool:
+    """Put package ``name`` in ``sys.modules`` with its ``__init__`` not yet run.
+
+    The module gets its path (so submodules import normally) and a module ``__getattr__``
+    (PEP 562): the first use of a name it lacks runs the real ``__init__``s of every
+    deferred package (:func:`_run_deferred_inits`). Whether the package could be deferred.
+    """
+    if name in sys.modules:
+        return True
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return False
+    module = importlib.util.module_from_spec(spec)
+
+    def __getattr__(attr: str) -> Any:
+        _run_deferred_inits()
+        try:
+            return module.__dict__[attr]
+        except KeyError:
+            raise AttributeError(f"module {name!r} has no attribute {attr!r}") from None
+
+    module.__getattr__ = __getattr__  # type: ignore[method-assign]
+    sys.modules[name] = module
+    parent, _, child = name.rpartition(".")
+    if parent:
+        setattr(sys.modules[parent], child, module)
+    _deferred.append(module)
+    return True
+
+
+#: Packages in ``sys.modules`` whose ``__init__`` has not run yet, outermost first.
+_deferred: list[ModuleType] = []
+
+
+def _run_deferred_inits() -> None:
+    """Run every deferred package ``__init__``, innermost first, as a plain import would.
+
+    All at once and in that order because they depend on each other's state:
+    ``mediapipe/__init__`` rebinds ``mediapipe.tasks`` to ``mediapipe.tasks.python``, and
+    modules the inner ``__init__``s import still expect the original.
+    """
+    with _lean_lock:
+        while _deferred:
+            module = _deferred.pop()
+            del module.__dict__["__getattr__"]
+            module.__spec__.loader.exec_module(module)  # type: ignore[union-attr]
+
+
 def _create(
     model: Path, mode: str, mask: bool, num_poses: int, callback: Any = None
-) -> tuple[Any, Any]:
+) -> tuple[MediaPipeApi, Any]:
     with quiet_native_stderr():
-        import mediapipe as mp
-        from mediapipe.tasks.python import vision
-        from mediapipe.tasks.python.core.base_options import BaseOptions
-
-        options = vision.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(model)),
-            running_mode=getattr(vision.RunningMode, mode),
+        mp = mediapipe_api()
+        options = mp.PoseLandmarkerOptions(
+            base_options=mp.BaseOptions(model_asset_path=str(model)),
+            running_mode=getattr(mp.RunningMode, mode),
             num_poses=num_poses,
             min_pose_detection_confidence=MIN_DETECTION_CONFIDENCE,
             min_pose_presence_confidence=MIN_PRESENCE_CONFIDENCE,
@@ -61,7 +174,7 @@ def _create(
             result_callback=callback,
         )
         try:
-            landmarker = vision.PoseLandmarker.create_from_options(options)
+            landmarker = mp.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"MediaPipe could not load the pose model {model}: {exc}") from exc
     return mp, landmarker

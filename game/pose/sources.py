@@ -18,11 +18,14 @@ def open_source(
     model: str | Path | None = None,
     mask: bool = True,
     keep_image: bool = False,
+    jobs: int = 1,
 ) -> PoseSource:
     """Open ``demo...``, ``camera[:N]``, a recording or a video file as a PoseSource.
 
     ``model`` overrides the pose model (else ``$GLUTES_HIGH_MODEL``, else the shipped
-    one); ``keep_image`` attaches the picture to each frame (the game draws it).
+    one); ``keep_image`` attaches the picture to each frame (the game draws it); ``jobs``
+    above 1 lets a long video file be inferred in that many processes at once (see
+    :mod:`game.pose.parallel`; recordings, the demo and cameras are one stream).
     Raises ``SourceError`` for a malformed spec, ``SourceUnavailable`` for one that cannot
     be opened here, and ``ModelError`` for a missing or damaged model; every message is
     meant for the player.
@@ -47,4 +50,6 @@ def open_source(
     from game.pose.model import resolve_model
     from game.pose.video import VideoSource
 
-    return VideoSource(spec.path, model=resolve_model(model), mask=mask, keep_image=keep_image)
+    return VideoSource(
+        spec.path, model=resolve_model(model), mask=mask, keep_image=keep_image, jobs=jobs
+    )

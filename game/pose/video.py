@@ -1,9 +1,15 @@
 """Pose frames from a video file: OpenCV decodes on one thread, MediaPipe infers on another.
 
-Decoding (and the BGR→RGB conversion) runs on a background thread a few frames ahead
-of inference, so the two overlap on a 2-core machine and ``analyze`` runs at about the
-speed of inference alone. Frames are never dropped: a video is read as fast as it can
-be, and every frame is inferred in order (VIDEO running mode, with tracking).
+A pass (:func:`infer_video`) runs three threads: decoding (and the BGR→RGB conversion)
+a few frames ahead of inference, inference (MediaPipe releases the GIL while it works),
+and the reader (the coach in ``analyze``), so on a 2-core machine ``analyze`` runs at
+about the speed of inference alone. Start-up overlaps too: the model loads while the
+first frames decode and the reader imports what it needs. Frames are never dropped: a
+video is read as fast as it can be, and every frame is inferred in order (VIDEO running
+mode, with tracking).
+
+``VideoSource(jobs=N)`` splits a long file into up to N chunks inferred in parallel
+processes (:mod:`game.pose.parallel`) and still yields one stream, in order.
 """
 
 from __future__ import annotations
@@ -11,9 +17,11 @@ from __future__ import annotations
 import math
 import queue
 import threading
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,11 +30,28 @@ from game.pose.estimator import PoseEstimator
 from game.pose.frame import PoseFrame
 from game.pose.source import SourceInfo, SourceUnavailable
 
-__all__ = ["DecodedFrame", "VideoSource", "decode_video", "probe_video"]
+if TYPE_CHECKING:
+    from game.pose.parallel import ParallelPass
+
+__all__ = [
+    "DecodedFrame",
+    "VideoPass",
+    "VideoProbe",
+    "VideoSource",
+    "decode_video",
+    "infer_video",
+    "probe_video",
+]
 
 #: Decoded frames kept ready for inference: enough to ride out a slow decode, small
 #: enough that a 1080p video holds < 50 MB in the queue.
 DECODE_AHEAD_FRAMES = 8
+#: Pose frames kept ready for the reader: lets inference run on while the reader is busy
+#: for a moment (the coach finishing a rep). Masks make these ~1 MB each at 640x360.
+INFER_AHEAD_FRAMES = 8
+#: How long stopping a pass waits for each of its threads (one inference is ~20 ms).
+JOIN_TIMEOUT_S = 2.0
+_END = object()
 #: What a file that reports no frame rate is played at (phones sometimes write 0).
 FALLBACK_FPS = 30.0
 
@@ -72,7 +97,9 @@ def decode_video(
     """Decode frames ``start`` to ``stop`` (exclusive) as RGB, with timestamps ``i / fps``.
 
     Timestamps come from the frame index and the file's frame rate, so a chunk decoded on
-    its own gets the same timestamps as in a whole-file pass.
+    its own gets the same timestamps as in a whole-file pass. A chunk starts with a seek;
+    if the decoder does not land exactly on ``start`` it is reopened and reads its way
+    there instead, slower but never off by a frame.
     """
     import cv2
 
@@ -81,8 +108,16 @@ def decode_video(
     try:
         if not cap.isOpened():
             raise SourceUnavailable(f"{path}: OpenCV cannot open this file as a video")
-        if start:
+        if start and not (
             cap.set(cv2.CAP_PROP_POS_FRAMES, start)
+            and int(cap.get(cv2.CAP_PROP_POS_FRAMES)) == start
+        ):
+            cap.release()
+            with quiet_native_stderr():
+                cap = cv2.VideoCapture(str(path))
+            for _ in range(start):
+                if not cap.grab():
+                    return
         index = start
         while stop is None or index < stop:
             ok, bgr = cap.read()
@@ -94,8 +129,160 @@ def decode_video(
         cap.release()
 
 
+def infer_video(
+    path: Path,
+    fps: float,
+    *,
+    model: Path,
+    mask: bool = True,
+    keep_image: bool = False,
+    start: int = 0,
+    keep_from: int | None = None,
+    stop: int | None = None,
+) -> VideoPass:
+    """Pose frames of video frames ``start`` to ``stop``, one stream, three threads.
+
+    The threads start at the call, not at the first ``next()``: the decoder opens the
+    file and decodes ahead while the inference thread imports MediaPipe and loads the
+    model, and the caller can do its own start-up (``analyze`` imports the coach) in the
+    meantime. Inference then runs on its own thread, so whatever the caller does with each
+    frame (the coach, a progress bar) overlaps the next inference instead of adding to it.
+
+    Frames before ``keep_from`` are inferred and dropped: a chunk of a parallel pass
+    starts a little early so MediaPipe's tracking has settled when its first kept frame
+    comes (see :mod:`game.pose.parallel`). An error in either thread is raised in the
+    reader's thread, and ends the pass.
+    """
+    return VideoPass(path, fps, model, mask, keep_image, start, keep_from, stop)
+
+
+class VideoPass(Iterator[PoseFrame]):
+    """One pass: a decode thread feeding an inference thread feeding the reader.
+
+    :meth:`stop` may be called from any thread (the game closes a source from its own
+    thread while a prefetch thread reads it). The threads hold only the queues and the
+    stop flag, never the pass, so a pass dropped unfinished is collected and stops them.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        fps: float,
+        model: Path,
+        mask: bool,
+        keep_image: bool,
+        start: int,
+        keep_from: int | None,
+        stop: int | None,
+    ) -> None:
+        self.stopped = threading.Event()
+        self._decoded: queue.Queue[object] = queue.Queue(DECODE_AHEAD_FRAMES)
+        self._inferred: queue.Queue[object] = queue.Queue(INFER_AHEAD_FRAMES)
+        keep = start if keep_from is None else keep_from
+        self._threads = (
+            # The inference thread first: its model load is the longest start-up step.
+            threading.Thread(
+                target=_infer,
+                args=(self._decoded, self._inferred, self.stopped, model, mask, keep_image, keep),
+                name="video-infer",
+                daemon=True,
+            ),
+            threading.Thread(
+                target=_decode,
+                args=(self._decoded, self.stopped, path, fps, start, stop),
+                name="video-decode",
+                daemon=True,
+            ),
+        )
+        for thread in self._threads:
+            thread.start()
+
+    def __next__(self) -> PoseFrame:
+        item = _get(self._inferred, self.stopped)
+        if item is _END:
+            self.stop()
+            raise StopIteration
+        if isinstance(item, BaseException):
+            self.stop()
+            raise item
+        return item  # type: ignore[return-value]
+
+    def stop(self) -> None:
+        """Stop both threads; each releases its own decoder or model. Safe to call twice."""
+        self.stopped.set()
+        _drain(self._decoded)
+        _drain(self._inferred)
+        for thread in self._threads:
+            if thread.is_alive() and thread is not threading.current_thread():
+                thread.join(timeout=JOIN_TIMEOUT_S)
+
+    def __del__(self) -> None:
+        self.stopped.set()
+
+
+def _decode(
+    out: queue.Queue[object],
+    stopped: threading.Event,
+    path: Path,
+    fps: float,
+    start: int,
+    stop: int | None,
+) -> None:
+    item: object = _END
+    try:
+        for decoded in decode_video(path, fps, start=start, stop=stop):
+            if not _put(out, decoded, stopped):
+                return
+    except BaseException as exc:  # handed on, and raised in the reader's thread
+        item = exc
+    _put(out, item, stopped)
+
+
+def _infer(
+    decoded: queue.Queue[object],
+    out: queue.Queue[object],
+    stopped: threading.Event,
+    model: Path,
+    mask: bool,
+    keep_image: bool,
+    keep_from: int,
+) -> None:
+    item: object = _END
+    try:
+        with PoseEstimator(model, mask=mask) as estimator:
+            while True:
+                got = _get(decoded, stopped)
+                if got is _END:
+                    break
+                if isinstance(got, BaseException):
+                    item = got
+                    break
+                assert isinstance(got, DecodedFrame)
+                frame = estimator.estimate(got.rgb, got.timestamp_s, keep_image=keep_image)
+                if got.index >= keep_from and not _put(out, frame, stopped):
+                    return
+    except BaseException as exc:  # a model that will not load, a bad frame
+        item = exc
+    _put(out, item, stopped)
+
+
+def _get(q: queue.Queue[object], stopped: threading.Event) -> object:
+    """The next item, or ``_END`` once ``stopped`` is set."""
+    while not stopped.is_set():
+        try:
+            return q.get(timeout=0.1)
+        except queue.Empty:
+            continue
+    return _END
+
+
 class VideoSource:
-    """A video file as a :class:`~game.pose.source.PoseSource` (not live)."""
+    """A video file as a :class:`~game.pose.source.PoseSource` (not live).
+
+    ``jobs`` above 1 lets a long video be split into chunks inferred in parallel
+    processes (:mod:`game.pose.parallel`); the frames still come out in order, one
+    stream, and a short video (or ``jobs=1``) is inferred in this process.
+    """
 
     def __init__(
         self,
@@ -104,6 +291,7 @@ class VideoSource:
         model: Path,
         mask: bool = True,
         keep_image: bool = False,
+        jobs: int = 1,
     ) -> None:
         self.path = Path(path)
         if not self.path.is_file():
@@ -112,6 +300,7 @@ class VideoSource:
         self.model = model
         self.mask = mask
         self.keep_image = keep_image
+        self.jobs = max(1, int(jobs))
         self.frame_count = probe.frame_count
         self.info = SourceInfo(
             name=str(self.path),
@@ -122,53 +311,44 @@ class VideoSource:
             f"@ {probe.fps:.2f} fps, {probe.frame_count} frames",
             prefetch=True,
         )
-        self._runs: list[tuple[threading.Event, PoseEstimator]] = []
+        self._passes: weakref.WeakSet[VideoPass | ParallelPass] = weakref.WeakSet()
 
     def frames(self) -> Iterator[PoseFrame]:
-        """A fresh pass over the file; each pass has its own decoder thread and model."""
-        stop = threading.Event()
-        estimator = PoseEstimator(self.model, mask=self.mask)
-        self._runs.append((stop, estimator))
-        decoded: queue.Queue[DecodedFrame | BaseException | None] = queue.Queue(DECODE_AHEAD_FRAMES)
-        thread = threading.Thread(
-            target=self._decode_into, args=(decoded, stop), name="video-decode", daemon=True
-        )
-        thread.start()
-        try:
-            while not stop.is_set():
-                try:
-                    item = decoded.get(timeout=0.1)
-                except queue.Empty:
-                    continue
-                if item is None:
-                    return
-                if isinstance(item, BaseException):
-                    raise item
-                yield estimator.estimate(item.rgb, item.timestamp_s, keep_image=self.keep_image)
-        finally:
-            stop.set()
-            _drain(decoded)
-            thread.join(timeout=2.0)
-            estimator.close()
-            self._runs.remove((stop, estimator))
+        """A fresh pass over the file; decoding and inference start at this call."""
+        frames: VideoPass | ParallelPass
+        if self.jobs > 1 and self._chunked():
+            from game.pose.parallel import ParallelPass
 
-    def _decode_into(
-        self, out: queue.Queue[DecodedFrame | BaseException | None], stop: threading.Event
-    ) -> None:
-        item: DecodedFrame | BaseException | None
-        try:
-            for item in decode_video(self.path, self.info.fps):
-                if not _put(out, item, stop):
-                    return
-            item = None
-        except BaseException as exc:  # handed to the reading thread, which raises it
-            item = exc
-        _put(out, item, stop)
+            frames = ParallelPass(
+                self.path,
+                self.info.fps,
+                self.frame_count,
+                model=self.model,
+                mask=self.mask,
+                keep_image=self.keep_image,
+                jobs=self.jobs,
+            )
+        else:
+            frames = infer_video(
+                self.path,
+                self.info.fps,
+                model=self.model,
+                mask=self.mask,
+                keep_image=self.keep_image,
+            )
+        self._passes.add(frames)
+        return frames
+
+    def _chunked(self) -> bool:
+        """Whether a pass splits the file: long enough for ``jobs`` to pay (see the plan)."""
+        from game.pose.parallel import plan_chunks
+
+        return len(plan_chunks(self.frame_count, self.info.fps, self.jobs)) > 1
 
     def close(self) -> None:
-        """Stop every pass in progress; their generators release their own resources."""
-        for stop, _estimator in list(self._runs):
-            stop.set()
+        """Stop every pass in progress (its threads and worker processes). Safe twice."""
+        for frames in list(self._passes):
+            frames.stop()
 
 
 def _put(q: queue.Queue, item: object, stop: threading.Event) -> bool:
