@@ -41,6 +41,20 @@ class AthleteTruth:
     straight). ``pelvis_tilt_deg`` is positive for a posterior tilt (tail tucking under)
     relative to the athlete's own neutral standing pelvis. ``trunk_lean_deg`` is the trunk's
     angle from vertical. ``depth`` is 0 standing and 1 at the rep's planned bottom.
+    ``balance_x_m`` is the whole-body centre of mass in front of the mid-foot (metres).
+
+    Added for posture holds, with defaults so a truth built the old way still reads:
+    ``posture`` names the session's hold (``"stand"`` or ``"sit"``; ``None`` in a squat
+    set) and ``holding`` is True while the hold's clock runs (standing before it, sitting
+    down and the tail after it are not). The demo fills these two for every frame:
+    ``hip_over_heel_m``, how far the hip-joint centre sits in front of the heel landmarks
+    (metres, horizontal, along the way the athlete faces), and ``lordosis_deg``, the lumbar
+    curve: the angle between the spine's tangents at L5/S1 and at T12/L1 (~37° standing,
+    0 flat, negative rounded). In a hold the pelvis does not
+    follow the trunk, so ``pelvis_tilt_deg`` is its own posterior rotation from the neutral
+    standing pelvis, and seated, ``balance_x_m`` is the upper body's centre of mass in front
+    of the sitting bones (negative = rolled back behind them); ``depth`` is 0 standing and
+    goes to 1 as a sit reaches the seat.
     """
 
     rep_index: int | None
@@ -55,6 +69,10 @@ class AthleteTruth:
     knee_cave_m: float
     balance_x_m: float
     faults: frozenset[str] = frozenset()
+    posture: str | None = None
+    holding: bool = False
+    hip_over_heel_m: float = 0.0
+    lordosis_deg: float = 0.0
 
 
 @dataclass(frozen=True, slots=True, eq=False)

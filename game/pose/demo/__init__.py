@@ -1,4 +1,5 @@
-"""The demo athlete: a simulated person squatting in front of a camera, with ground truth.
+"""The demo athlete: a simulated person squatting (or holding a posture: ``demo?hold=stand``,
+``demo:tail_tuck?hold=sit``) in front of a camera, with ground truth.
 
 ``open_demo(parse_spec("demo:tail_tuck?reps=3&view=side"))`` gives a pose source whose
 frames look like MediaPipe Pose Landmarker output (landmarks, world landmarks, person

@@ -1,4 +1,5 @@
-"""The demo athlete's body: anthropometry, squat kinematics and faults, as 3D joint positions.
+"""The demo athlete's body: anthropometry, squat and posture-hold kinematics and faults,
+as 3D joint positions.
 
 Body frame: metres, x forward (the way the athlete faces), y up, z to the athlete's LEFT,
 ground at y = 0, ankle joints at x = 0. With z to the left this frame is left-handed, so
@@ -10,6 +11,11 @@ planned bottom) sets the thigh angle, the shank leans with it, and the thorax an
 balanced over the mid-foot" means. The spine is three pieces (pelvis, lumbar curve,
 thorax) so that a tail tuck can rotate the pelvis under without the thorax having to
 follow; the silhouette builds the back contour from the same curve.
+
+Posture holds (:meth:`Body.hold_pose`) use the same pieces: standing, the hips are placed
+and the thorax solved for the balance; sitting, the legs are set on a chair and the spine
+is built up from the pelvis, which a hold sets itself instead of letting it follow the
+thorax (see the "Posture holds" constants for the numbers and where they come from).
 
 Sources of the numbers:
 * Segment lengths as fractions of stature H: Winter, D. A. (2009), *Biomechanics and Motor
@@ -23,7 +29,7 @@ Sources of the numbers:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -36,6 +42,8 @@ __all__ = [
     "ARM_STYLES",
     "FAULTS",
     "FAULT_ONSET",
+    "HOLDS",
+    "HOLD_FAULTS",
     "SIDES",
     "SIDE_SIGN",
     "Body",
@@ -46,7 +54,9 @@ __all__ = [
     "sided",
 ]
 
-ARM_STYLES: tuple[str, ...] = ("forward", "chest")
+#: ``forward``: straight ahead at shoulder height; ``chest``: crossed over the chest;
+#: ``rest``: at rest, hanging by the sides standing and hands on the thighs seated.
+ARM_STYLES: tuple[str, ...] = ("forward", "chest", "rest")
 
 #: The two sides in array order, and which way each one's lateral direction points in z
 #: (z is the athlete's left, so the left side is +z).
@@ -176,6 +186,79 @@ KNEE_CAVE = 0.046
 FORWARD_LEAN = math.radians(22.0)  # trunk beyond balance (brief: 20-25°)
 SHALLOW_DEPTH = 0.4  # a shallow rep reaches this fraction of its planned depth
 
+# --- Posture holds ------------------------------------------------------------------------
+#: The two holds the game teaches, and the faults each one can show.
+HOLDS: tuple[str, ...] = ("stand", "sit")
+HOLD_FAULTS: dict[str, tuple[str, ...]] = {
+    "stand": ("weight_forward", "tail_tuck"),
+    "sit": ("tail_tuck",),
+}
+#: Standing balanced over the heels: the hip-joint centre 0.009H (1.6 cm at 1.75 m) in
+#: front of the ankle joint, knees soft, thorax upright, pelvis neutral. Kendall's ideal
+#: alignment hangs the plumb line "through the greater trochanter" and "slightly in front
+#: of the lateral malleolus" (Kendall et al., *Muscles: Testing and Function*). The centre
+#: of mass then falls ~2 cm in front of the ankle (see ``Body.stand_com_x``): over the
+#: back of the foot, behind the ~5 cm of everyday quiet standing (Winter 1995).
+STAND_HIP_FORWARD = 0.009
+#: ``weight_forward`` standing is Kendall's sway-back: the pelvis pushed forward of the
+#: ankles with the hip joints extended, the pelvis tipped back ("tail between the legs"),
+#: knees locked, and the upper trunk leaning back to keep from falling forward. Kendall
+#: and Smith et al. (Spine 2008) classify it by eye (trochanter clearly in front of the
+#: malleolus, thorax behind the pelvis); these are our sizes for a clear case:
+SWAY_BACK_HIP = 0.040  # hips 7 cm further forward at 1.75 m (the brief: "several cm")
+SWAY_BACK_TILT = math.radians(10.0)  # posterior pelvic tilt, within the ~15° one can tuck
+SWAY_BACK_KNEE_FLEX = math.radians(1.0)  # knees locked back (the IK's straightest)
+#: ...and where the weight goes: the centre of mass 0.015H (2.6 cm) nearer the toes. The
+#: trunk's back-lean is *solved* to put it there, so it comes out of the body model.
+SWAY_BACK_WEIGHT = 0.015
+#: ``tail_tuck`` standing: the pelvis rolled back under a thorax that stays balanced, so
+#: the lumbar curve flattens by the same angle. 15° is about the most people tuck
+#: standing (active posterior tilt from relaxed standing is ~10-20° in tilt-range studies).
+STAND_TUCK_TILT = math.radians(15.0)
+
+#: Sitting tall: shanks vertical over flat feet and thighs level (hips at knee height,
+#: knees and hips at ~90°), the pelvis at its neutral standing tilt so the lumbar curve is
+#: kept, thorax upright: "sitting on both sitting bones, tail long behind".
+SIT_SHANK = 0.0
+SIT_THIGH = math.radians(90.0)
+#: The ischial tuberosity (sitting bone) from the hip-joint centre with a neutral pelvis,
+#: fractions of H (1.7 cm behind, 8.7 cm below at 1.75 m: adult pelvis proportions; the
+#: tuberosities lie nearly under the acetabula). The seat is under it, less the few
+#: millimetres of compressed soft tissue that are left under the bone.
+SITTING_BONE = (-0.010, -0.050)
+SEAT_TISSUE = 0.006
+#: ``tail_tuck`` sitting, the slump: the pelvis rolled back onto the tail by TUCK_TILT
+#: (22°, the brief's 20-25°), the lumbar curve flattened from ~37° of lordosis to
+#: SLUMP_LORDOSIS (upright sitting keeps ~2/3 of standing lordosis, slumped sitting loses
+#: it: Lord et al., Spine 1997; Claus et al., Spine 2009), and the thoracic curve rounded by
+#: 2 x SLUMP_KYPHOSIS, which brings the shoulders and head forward. The thorax chord's lean
+#: follows from these three (the chain is solved from the pelvis up).
+SLUMP_LORDOSIS = math.radians(0.0)
+#: Lordosis of the neutral pelvis under an upright thorax: the angle between the spine's
+#: tangents at L5 and at T12 (PELVIS_NEUTRAL and -KYPHOSIS_HALF), ~37°.
+LORDOSIS_NEUTRAL = PELVIS_NEUTRAL + KYPHOSIS_HALF
+SLUMP_KYPHOSIS = math.radians(6.0)
+#: Sitting down: how far the knees travel forward and the trunk leans forward on the way
+#: (peak trunk flexion in stand-to-sit is ~30-45° in motion-capture studies), as bumps over
+#: the sit-down's progress that are zero at both ends.
+SIT_DOWN_KNEES = math.radians(12.0)
+SIT_DOWN_LEAN = math.radians(35.0)
+#: Height of the trunk's centre of mass above the hip joints seated, fraction of H: seated
+#: sway turns the trunk about the hips by sway / this.
+SEATED_COM_HEIGHT = 0.17
+#: Arms at rest. Standing they hang by the sides, elbows slightly bent, palms to the thighs:
+#: the wrist from the shoulder (forward, down, out; fractions of H), 99 % of the arm's reach.
+HANG_WRIST = (0.030, -0.325, 0.035)
+#: Seated the hands rest palm-down on the thighs, 55 % of the way from hip to knee, the wrist
+#: this far above the thigh's axis (thigh radius there ~0.042H plus the hand ~0.015H) and a
+#: little outward.
+THIGH_HAND_AT = 0.55
+THIGH_HAND_UP = 0.057
+THIGH_HAND_OUT = 0.010
+#: Quiet breathing (~0.5 l tidal volume) lifts the shoulders a few millimetres: 0.002H
+#: (3.5 mm at 1.75 m) from the middle of a breath to its top.
+BREATH_SHOULDER_RISE = 0.002
+
 # Face points in the head frame (x forward, y up, z lateral; fractions of H), placed on an
 # average adult head: 19 cm long, 15.5 cm wide, 23 cm chin to crown.
 _FACE_CENTRE = {"NOSE": (0.058, -0.008)}
@@ -202,6 +285,24 @@ def smoothstep(x: float) -> float:
     """0 below 0, 1 above 1, C1-smooth in between."""
     x = min(max(x, 0.0), 1.0)
     return x * x * (3.0 - 2.0 * x)
+
+
+def _solve_lean(error: Callable[[float], float], guess: float) -> float:
+    """The thorax angle where ``error`` (centre of mass minus its target) is 0: secant.
+
+    The centre of mass moves forward monotonically as the thorax leans, so a secant
+    iteration from the previous frame's angle converges in a few steps. The answer is
+    clipped to a plausible range, so the balance can fail, as a real one can.
+    """
+    lo, hi = THORAX_MIN - 0.3, THORAX_MAX + 0.3
+    r0, r1 = guess, guess + 0.01
+    f0, f1 = error(r0), error(r1)
+    for _ in range(20):
+        if abs(f1) < 1e-7 or f1 == f0:
+            break
+        r0, r1, f0 = r1, min(max(r1 - f1 * (r1 - r0) / (f1 - f0), lo), hi), f1
+        f1 = error(r1)
+    return min(max(r1, THORAX_MIN), THORAX_MAX)
 
 
 def fault_weights(faults: Iterable[str], progress: float) -> dict[str, float]:
@@ -286,9 +387,22 @@ class BodyPose:
     tuck_angle: float  # the tail-tuck fault's posterior pelvic rotation, radians
     glute_drop: float
     truth: AthleteTruth
+    #: Half the thoracic curve's bend (radians): the spine tangent at T12 is
+    #: ``thorax_angle - kyphosis`` and at C7 ``thorax_angle + kyphosis``.
+    kyphosis: float = KYPHOSIS_HALF
+    #: Breathing, -1 (breathed out) to 1 (in): the chest's front swells with it.
+    breath: float = 0.0
+    #: Height of the seat under a sitting athlete (metres), None standing. The seat is not
+    #: part of the person; the flesh resting on it is flattened at this height.
+    seat_height: float | None = None
 
 
 _SIGNS = (1.0, -1.0)  # SIDE_SIGN as floats, for scalar loops over SIDES
+#: Arms at rest (left arm; the right mirrors it): which way the elbow points and which way
+#: the back of the hand faces, hanging (elbow back, palm to the thigh) and resting on the
+#: thighs (elbow back and out, palm down).
+_HANG_POLE, _HANG_BACK = np.array([-1.0, 0.0, 0.3]), np.array([0.0, 0.0, 1.0])
+_SEAT_POLE, _SEAT_BACK = np.array([-1.0, 0.0, 0.4]), np.array([0.0, 1.0, 0.0])
 _HIP, _KNEE, _ANKLE = sided("HIP"), sided("KNEE"), sided("ANKLE")
 _HEEL, _TOE, _SHOULDER = sided("HEEL"), sided("FOOT_INDEX"), sided("SHOULDER")
 #: Rows filled from the scalar leg and shoulder solution, in this order.
@@ -381,6 +495,13 @@ class Body:
         #: Standing shank lean (radians): the nearly straight body tips forward about the
         #: ankles until the centre of mass is over the mid-foot with a neutral thorax.
         self.standing_shank = self._solve_standing_lean()
+        #: The standing hold's shank lean (radians) and where its centre of mass falls
+        #: (metres in front of the ankle joints): see :data:`STAND_HIP_FORWARD`.
+        self.stand_shank, self.stand_com_x = self._solve_stand_hold()
+        #: Seat height of the sitting hold (metres): under the sitting bones, see
+        #: :data:`SITTING_BONE`.
+        seated = self._legs(SIT_SHANK, SIT_THIGH, 0.0, 0.0)
+        self.seat_height = seated.hip_y + (SITTING_BONE[1] - SEAT_TISSUE) * h
 
     # --- construction --------------------------------------------------------------------
     def _foot_point(self, side: int, along: float, height: float, heel_angle: float) -> Point:
@@ -463,9 +584,15 @@ class Body:
 
         ``forward``: straight ahead at shoulder height in the body frame, palms down (the
         arms stay level whatever the trunk does). ``chest``: crossed over the chest, fixed
-        in the thorax frame, each wrist in front of the opposite shoulder.
+        in the thorax frame, each wrist in front of the opposite shoulder. ``rest``: hanging
+        by the sides (see :data:`HANG_WRIST`); seated, :meth:`_rest_arms` moves them.
         """
         h = self.stature
+        if self.arms == "rest":
+            left = self._arm_chain(np.zeros(3), np.array(HANG_WRIST) * h, _HANG_POLE, _HANG_BACK)
+            arms = np.array([left, left])
+            arms[1, :, 2] *= -1.0
+            return arms
         if self.arms == "forward":
             along = np.array([1.0, 0.0, 0.0])
             elbow = along * UPPER_ARM * h
@@ -604,41 +731,44 @@ class Body:
         shoulder = (c7[0] + dx, c7[1] + dy)
         dx, dy = _rot(HEAD_FROM_C7[0] * h, HEAD_FROM_C7[1] * h, NECK_FOLLOW * thorax)
         head = (c7[0] + dx, c7[1] + dy)
+        moment = self._trunk_moment(hip_x, l5, t12, c7, head, lumbar, thorax)
+        moment = moment + self._fixed_arms_moment(shoulder[0], thorax)
+        return _Spine(pelvis, thorax, l5, t12, c7, shoulder, head, moment)
 
-        forward = TRUNK_CENTROID_FORWARD * h
-        arm_x, arm_y = self._arm_moment
-        if self.arms == "chest":  # the crossed arms turn with the thorax
-            arm_x = arm_x * math.cos(thorax) + arm_y * math.sin(thorax)
-        moment = (
+    def _trunk_moment(
+        self,
+        hip_x: float,
+        l5: tuple[float, float],
+        t12: tuple[float, float],
+        c7: tuple[float, float],
+        head: tuple[float, float],
+        lumbar: float,
+        thorax: float,
+    ) -> float:
+        """Sum of mass fraction * x over the pelvis, abdomen, thorax and head."""
+        forward = TRUNK_CENTROID_FORWARD * self.stature
+        return (
             M_PELVIS * (l5[0] + PELVIS_COM * (hip_x - l5[0]))
             + M_ABDOMEN * (t12[0] + ABDOMEN_COM * (l5[0] - t12[0]) + forward * math.cos(lumbar))
             + M_THORAX * (c7[0] + THORAX_COM * (t12[0] - c7[0]) + forward * math.cos(thorax))
             + M_HEAD * head[0]
-            + 2.0 * (self._arm_mass * shoulder[0] + arm_x)
         )
-        return _Spine(pelvis, thorax, l5, t12, c7, shoulder, head, moment)
+
+    def _fixed_arms_moment(self, shoulder_x: float, thorax: float) -> float:
+        """Both arms' mass moment (x) when they keep their shape from :meth:`_make_arm`."""
+        arm_x, arm_y = self._arm_moment
+        if self.arms == "chest":  # the crossed arms turn with the thorax
+            arm_x = arm_x * math.cos(thorax) + arm_y * math.sin(thorax)
+        return 2.0 * (self._arm_mass * shoulder_x + arm_x)
 
     def _balance(self, legs: _Legs, target: float, tuck: float, guess: float) -> float:
-        """The thorax angle that puts the centre of mass at ``target`` x (secant method).
-
-        The centre of mass moves forward monotonically as the thorax leans, so a secant
-        iteration from the previous frame's angle converges in a few steps. The answer is
-        clipped to a plausible range, so the balance can fail, as a real one can.
-        """
+        """The thorax angle that puts the centre of mass at ``target`` x (see _solve_lean)."""
         base = legs.com_x_moment - target
 
         def error(thorax: float) -> float:
             return base + self._spine(legs.hip_x, legs.hip_y, thorax, tuck).com_x_moment
 
-        lo, hi = THORAX_MIN - 0.3, THORAX_MAX + 0.3
-        r0, r1 = guess, guess + 0.01
-        f0, f1 = error(r0), error(r1)
-        for _ in range(20):
-            if abs(f1) < 1e-7 or f1 == f0:
-                break
-            r0, r1, f0 = r1, min(max(r1 - f1 * (r1 - r0) / (f1 - f0), lo), hi), f1
-            f1 = error(r1)
-        return min(max(r1, THORAX_MIN), THORAX_MAX)
+        return _solve_lean(error, guess)
 
     # --- the pose ------------------------------------------------------------------------
     def pose(
@@ -681,9 +811,26 @@ class Body:
         return self._assemble(legs, spine, tuck, GLUTES_LOW_DROP * h * w("glutes_low", 0.0), depth)
 
     def _assemble(
-        self, legs: _Legs, spine: _Spine, tuck: float, glute_drop: float, depth: float
+        self,
+        legs: _Legs,
+        spine: _Spine,
+        tuck: float,
+        glute_drop: float,
+        depth: float,
+        *,
+        arms: np.ndarray | None = None,
+        kyphosis: float = KYPHOSIS_HALF,
+        tilt: float | None = None,
+        balance: float | None = None,
+        breath: float = 0.0,
+        seat_height: float | None = None,
     ) -> BodyPose:
-        """33 landmarks and the silhouette's skeleton from the solved legs and spine."""
+        """33 landmarks and the silhouette's skeleton from the solved legs and spine.
+
+        A squat leaves the keywords alone. A hold passes its arms (2, 6, 3) when they do not
+        keep one shape, its thoracic bend, its pelvic ``tilt`` and ``balance`` when they are
+        measured differently (see :meth:`hold_pose`), its breath and its seat.
+        """
         hip_x, hip_y = legs.hip_x, legs.hip_y
         shoulders = [(*spine.shoulder, sign * self.shoulder_half_width) for sign in _SIGNS]
         hips = [(hip_x, hip_y, sign * self.hip_half_width) for sign in _SIGNS]
@@ -693,10 +840,11 @@ class Body:
         )
         points[_TOE] = self.toe
 
-        arms = self._arm_local
-        if self.arms == "chest":
-            arms = arms @ rotation_matrix(spine.thorax)
-        arms = arms + np.array(shoulders)[:, None, :]
+        if arms is None:
+            arms = self._arm_local
+            if self.arms == "chest":
+                arms = arms @ rotation_matrix(spine.thorax)
+            arms = arms + np.array(shoulders)[:, None, :]
         points[_ARM_IDX] = arms[:, :5]
 
         head_angle = HEAD_FOLLOW * spine.thorax
@@ -704,7 +852,10 @@ class Body:
         points[self._face_idx] = self._face_local @ rotation_matrix(head_angle) + head
 
         knee_flex, hip_flex, dorsi, lean = joint_angles(points, _BODY_UP)
-        tilt = spine.thorax - (spine.pelvis - PELVIS_NEUTRAL)
+        if tilt is None:
+            tilt = spine.thorax - (spine.pelvis - PELVIS_NEUTRAL)
+        if balance is None:
+            balance = legs.com_x_moment + spine.com_x_moment - self.mid_foot_x
         cave = sum(
             sign * (track[2] - knee[2])
             for sign, track, knee in zip(_SIGNS, legs.knee_tracking, legs.knee, strict=True)
@@ -723,6 +874,9 @@ class Body:
             heel_angle=legs.heel_angle,
             tuck_angle=tuck,
             glute_drop=glute_drop,
+            kyphosis=kyphosis,
+            breath=breath,
+            seat_height=seat_height,
             truth=AthleteTruth(
                 rep_index=None,
                 phase="stand",
@@ -734,9 +888,245 @@ class Body:
                 pelvis_tilt_deg=math.degrees(tilt),
                 heel_lift_m=(legs.heel[0][1] + legs.heel[1][1]) / 2.0 - self._heel0_y,
                 knee_cave_m=cave / 2.0,
-                balance_x_m=legs.com_x_moment + spine.com_x_moment - self.mid_foot_x,
+                balance_x_m=balance,
+                hip_over_heel_m=hip_x - (legs.heel[0][0] + legs.heel[1][0]) / 2.0,
+                lordosis_deg=math.degrees(spine.pelvis - (spine.thorax - kyphosis)),
             ),
         )
+
+    # --- posture holds -------------------------------------------------------------------
+    def hold_pose(
+        self,
+        posture: str,
+        weights: Mapping[str, float] | None = None,
+        *,
+        settle: float = 1.0,
+        sway: float = 0.0,
+        breath: float = 0.0,
+        thorax_guess: float = 0.0,
+    ) -> BodyPose:
+        """The body holding ``posture`` (one of :data:`HOLDS`) with faults weighted 0..1.
+
+        ``settle`` is how far a sit has got from standing (0) to seated (1); standing holds
+        ignore it. ``sway`` (metres) moves the centre of mass as quiet standing does (seated,
+        the trunk sways about the hips instead); ``breath`` (-1..1) lifts the shoulders and
+        swells the chest; ``thorax_guess`` only speeds up the standing balance solve.
+
+        Unlike a squat, a hold sets the pelvis itself rather than letting it follow the
+        thorax, so the truth's ``pelvis_tilt_deg`` is the pelvis's own posterior rotation
+        from its neutral standing angle. Seated, ``balance_x_m`` is the upper body's centre
+        of mass in front of the sitting bones (negative: rolled back behind them).
+        """
+        w = (weights or {}).get
+        if posture == "stand":
+            forward, tuck = w("weight_forward", 0.0), w("tail_tuck", 0.0)
+            return self._stand_hold(forward, tuck, sway, breath, thorax_guess)
+        if posture == "sit":
+            return self._sit_hold(w("tail_tuck", 0.0), settle, sway, breath)
+        raise ValueError(f"posture must be one of {', '.join(HOLDS)}, got {posture!r}")
+
+    def _solve_stand_hold(self) -> tuple[float, float]:
+        """The standing hold's shank lean and the x of its centre of mass, thorax upright."""
+        shank = self._shank_for_hip(STAND_HIP_FORWARD * self.stature, STANDING_KNEE_FLEX)
+        legs = self._legs(shank, STANDING_KNEE_FLEX - shank, 0.0, 0.0)
+        spine = self._hold_spine(legs.hip_x, legs.hip_y, PELVIS_NEUTRAL, 0.0, KYPHOSIS_HALF)
+        return shank, legs.com_x_moment + spine.com_x_moment
+
+    def _shank_for_hip(self, hip_x: float, knee_flex: float) -> float:
+        """The shank lean (radians) that puts the hip joints ``hip_x`` in front of the ankles.
+
+        The planar chain of :meth:`_legs` gives hip_x = p (S sin a - T sin(k - a)), which is
+        R sin(a - phi) with R, phi below, so the lean is solved in closed form.
+        """
+        ankle_z = self.ankle_half_width
+        lean_in = (ankle_z - self.hip_half_width) / (self.shank + self.thigh)
+        planar = math.sqrt(1.0 - lean_in * lean_in)
+        along = self.shank + self.thigh * math.cos(knee_flex)
+        across = self.thigh * math.sin(knee_flex)
+        reach = math.hypot(along, across)
+        return math.atan2(across, along) + math.asin(hip_x / (planar * reach))
+
+    def _hold_spine(
+        self, hip_x: float, hip_y: float, pelvis: float, thorax: float, kyphosis: float
+    ) -> _Spine:
+        """The spine chain for a pelvis angle, a thorax chord angle and half the thoracic bend.
+
+        A squat's pelvis follows its thorax (see :meth:`_spine`); a hold sets both, and the
+        lumbar curve between them is what is left: its chord keeps its length and leans
+        halfway between its end tangents (``pelvis`` and ``thorax - kyphosis``), as a
+        circular arc does. A rounder upper back (``kyphosis`` above KYPHOSIS_HALF) carries
+        the shoulders forward with the top of the curve, and the neck twice as far.
+        """
+        h = self.stature
+        dx, dy = _rot(L5_FROM_HIP[0] * h, L5_FROM_HIP[1] * h, pelvis - PELVIS_NEUTRAL)
+        l5 = (hip_x + dx, hip_y + dy)
+        ux, uy = _up(0.5 * (pelvis + thorax - kyphosis))
+        t12 = (l5[0] + LUMBAR * h * ux, l5[1] + LUMBAR * h * uy)
+        lumbar = math.atan2(t12[0] - l5[0], t12[1] - l5[1])
+        ux, uy = _up(thorax)
+        c7 = (t12[0] + THORAX * h * ux, t12[1] + THORAX * h * uy)
+        rounding = kyphosis - KYPHOSIS_HALF
+        dx, dy = _rot(SHOULDER_FROM_C7[0] * h, SHOULDER_FROM_C7[1] * h, thorax + rounding)
+        shoulder = (c7[0] + dx, c7[1] + dy)
+        neck = NECK_FOLLOW * thorax + 2.0 * rounding
+        dx, dy = _rot(HEAD_FROM_C7[0] * h, HEAD_FROM_C7[1] * h, neck)
+        head = (c7[0] + dx, c7[1] + dy)
+        moment = self._trunk_moment(hip_x, l5, t12, c7, head, lumbar, thorax)
+        moment = moment + self._fixed_arms_moment(shoulder[0], thorax)
+        return _Spine(pelvis, thorax, l5, t12, c7, shoulder, head, moment)
+
+    def _breathe(self, spine: _Spine, breath: float) -> _Spine:
+        """The shoulders ride up and down a few millimetres with the breath."""
+        x, y = spine.shoulder
+        return spine._replace(shoulder=(x, y + BREATH_SHOULDER_RISE * self.stature * breath))
+
+    def _stand_hold(
+        self, forward: float, tuck: float, sway: float, breath: float, guess: float
+    ) -> BodyPose:
+        """Standing over the heels; ``forward``/``tuck`` weigh the sway-back and the tuck.
+
+        The hips are placed (STAND_HIP_FORWARD, plus SWAY_BACK_HIP for weight_forward), the
+        pelvis set, and the thorax solved so the centre of mass lands on its target: the
+        clean stance's own point, nearer the toes by SWAY_BACK_WEIGHT for weight_forward.
+        So a sway-back's trunk lean-back is whatever keeps that body from falling over.
+        Sway tips the whole body about the ankles, as in quiet standing.
+        """
+        h = self.stature
+        knee = STANDING_KNEE_FLEX + (SWAY_BACK_KNEE_FLEX - STANDING_KNEE_FLEX) * forward
+        shank = self._shank_for_hip((STAND_HIP_FORWARD + SWAY_BACK_HIP * forward) * h, knee)
+        tip = sway / (COM_HEIGHT * h)
+        legs = self._legs(shank + tip, knee - shank - tip, 0.0, 0.0)
+        tilt = SWAY_BACK_TILT * forward + STAND_TUCK_TILT * tuck
+        pelvis = PELVIS_NEUTRAL - tilt
+        base = legs.com_x_moment - (self.stand_com_x + sway + SWAY_BACK_WEIGHT * h * forward)
+
+        def error(thorax: float) -> float:
+            spine = self._hold_spine(legs.hip_x, legs.hip_y, pelvis, thorax, KYPHOSIS_HALF)
+            return base + spine.com_x_moment
+
+        thorax = _solve_lean(error, guess)
+        spine = self._hold_spine(legs.hip_x, legs.hip_y, pelvis, thorax, KYPHOSIS_HALF)
+        spine = self._breathe(spine, breath)
+        return self._assemble(legs, spine, tilt, 0.0, 0.0, tilt=tilt, breath=breath)
+
+    def _sit_hold(self, slump: float, settle: float, sway: float, breath: float) -> BodyPose:
+        """Sitting down (``settle`` 0 -> 1) and sitting; ``slump`` weighs the tail tuck.
+
+        The legs turn from the standing hold's to SIT_SHANK/SIT_THIGH, the knees going
+        forward and the trunk leaning forward on the way (bumps that vanish at both ends);
+        the seated spine is built from the pelvis up (see SLUMP_*), and the slump only
+        shows as far as the athlete has sat. Arms at rest move from hanging to the thighs.
+        """
+        h = self.stature
+        u = settle
+        slump *= u
+        tip = sway * (1.0 - u) / (COM_HEIGHT * h)
+        thigh0 = STANDING_KNEE_FLEX - self.stand_shank
+        shank = self.stand_shank + (SIT_SHANK - self.stand_shank) * u
+        shank += SIT_DOWN_KNEES * math.sin(math.pi * u)
+        thigh = thigh0 + (SIT_THIGH - thigh0) * u
+        legs = self._legs(shank + tip, thigh - tip, 0.0, 0.0)
+
+        tilt = TUCK_TILT * slump
+        kyphosis = KYPHOSIS_HALF + SLUMP_KYPHOSIS * slump
+        lordosis = LORDOSIS_NEUTRAL + (SLUMP_LORDOSIS - LORDOSIS_NEUTRAL) * slump
+        lean = SIT_DOWN_LEAN * math.sin(math.pi * u**1.5)
+        pelvis = PELVIS_NEUTRAL - tilt + PELVIS_FOLLOW * lean
+        thorax = (PELVIS_NEUTRAL - tilt) - lordosis + kyphosis + lean + tip
+        thorax += sway * u / (SEATED_COM_HEIGHT * h)
+        spine = self._hold_spine(legs.hip_x, legs.hip_y, pelvis, thorax, kyphosis)
+        spine = self._breathe(spine, breath)
+
+        arms = None
+        moment = spine.com_x_moment
+        shoulder = np.array([*spine.shoulder, self.shoulder_half_width])
+        if self.arms == "rest":
+            arms = self._rest_arms(shoulder, legs, smoothstep((u - 0.5) / 0.5))
+            moment += self._arms_moment(shoulder[0], arms) - self._fixed_arms_moment(
+                shoulder[0], thorax
+            )
+        balance = None
+        if u >= 1.0:
+            upper = M_PELVIS + M_ABDOMEN + M_THORAX + M_HEAD + 2.0 * self._arm_mass
+            bone_x, _ = _rot(SITTING_BONE[0] * h, SITTING_BONE[1] * h, pelvis - PELVIS_NEUTRAL)
+            balance = moment / upper - (legs.hip_x + bone_x)
+        return self._assemble(
+            legs,
+            spine,
+            tilt,
+            0.0,
+            u,
+            arms=arms,
+            kyphosis=kyphosis,
+            tilt=PELVIS_NEUTRAL - pelvis,
+            balance=balance,
+            breath=breath,
+            seat_height=self.seat_height,
+        )
+
+    def _rest_arms(self, shoulder: np.ndarray, legs: _Legs, on_thighs: float) -> np.ndarray:
+        """Arms at rest (2, 6, 3): hanging (``on_thighs`` 0) to hands on the thighs (1).
+
+        The wrist's target slides from the hanging place to the thigh, and the elbow's
+        pole and the back of the hand turn with it; the arm is solved to reach it.
+        """
+        h = self.stature
+        hang = shoulder + np.array(HANG_WRIST) * h
+        hip = np.array([legs.hip_x, legs.hip_y, self.hip_half_width])
+        rest = hip + THIGH_HAND_AT * (np.array(legs.knee[0]) - hip)
+        rest += np.array([0.0, THIGH_HAND_UP, THIGH_HAND_OUT]) * h
+        target = hang + (rest - hang) * on_thighs
+        pole = _HANG_POLE + (_SEAT_POLE - _HANG_POLE) * on_thighs
+        back = _HANG_BACK + (_SEAT_BACK - _HANG_BACK) * on_thighs
+        left = self._arm_chain(shoulder, target, pole, back / np.linalg.norm(back))
+        arms = np.array([left, left])
+        arms[1, :, 2] *= -1.0
+        return arms
+
+    def _arm_chain(
+        self, shoulder: np.ndarray, target: np.ndarray, pole: np.ndarray, back: np.ndarray
+    ) -> np.ndarray:
+        """One (left) arm reaching for ``target``: elbow, wrist, pinky, index, thumb, hand tip.
+
+        Two-link IK as for the knee: the elbow on the circle about the shoulder-wrist line,
+        toward ``pole``. The hand carries on along the forearm with the back of the hand
+        toward ``back``. Its third axis is the cross product along x back, which makes the
+        hand frame a rotation of the ``forward`` arms' (along x, up y, lateral z), so the
+        thumb lands on the same side of the hand as there.
+        """
+        h = self.stature
+        first, second = UPPER_ARM * h, FOREARM * h
+        reach = target - shoulder
+        dist = float(np.linalg.norm(reach))
+        axis = reach / dist
+        dist = min(dist, 0.999 * (first + second))
+        along = (first * first - second * second + dist * dist) / (2.0 * dist)
+        radius = math.sqrt(max(first * first - along * along, 0.0))
+        bend = pole - (pole @ axis) * axis
+        elbow = shoulder + axis * along + bend / np.linalg.norm(bend) * radius
+        wrist = shoulder + axis * dist
+        forearm = (wrist - elbow) / np.linalg.norm(wrist - elbow)
+        up = back - (back @ forearm) * forearm
+        up /= np.linalg.norm(up)
+        lateral = np.cross(forearm, up)
+        points = [elbow, wrist]
+        for part in _ARM_PARTS[2:]:
+            x, y, z = _HAND_POINTS[part]
+            points.append(wrist + (forearm * x + up * y + lateral * z) * h)
+        points.append(wrist + forearm * HAND_TIP * h)
+        return np.array(points)
+
+    def _arms_moment(self, shoulder_x: float, arms: np.ndarray) -> float:
+        """Both arms' mass moment (x) for arm points (2, 6, 3) from :meth:`_rest_arms`."""
+        total = 0.0
+        for elbow, wrist, tip in zip(arms[:, 0, 0], arms[:, 1, 0], arms[:, 5, 0], strict=True):
+            hand = wrist + (tip - wrist) * HAND_COM * HAND / HAND_TIP
+            total += (
+                M_UPPER_ARM * (shoulder_x + UPPER_ARM_COM * (elbow - shoulder_x))
+                + M_FOREARM * (elbow + FOREARM_COM * (wrist - elbow))
+                + M_HAND * hand
+            )
+        return float(total)
 
 
 _BODY_UP = np.array([0.0, 1.0, 0.0])

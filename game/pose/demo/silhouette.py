@@ -20,7 +20,6 @@ import cv2
 import numpy as np
 
 from game.pose.demo.body import (
-    KYPHOSIS_HALF,
     PELVIS_NEUTRAL,
     SIDE_SIGN,
     TUCK_TILT,
@@ -63,6 +62,11 @@ _THORACIC_SECTIONS = (  # at 1/4 ... 1 of the way from T12/L1 to C7/T1
     (0.045, 0.030, 0.080),  # base of the neck
 )
 _SPINE_FRACTIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
+#: The cross-sections a breath swells (the three thoracic ones below the neck), and by how
+#: much at the top of a quiet breath: 0.003H, ~5 mm of the chest's front at 1.75 m (tidal
+#: breathing moves the chest wall ~0.5-1 cm front to back).
+_CHEST_ROWS = slice(len(_PELVIS_SECTIONS) + len(_LUMBAR_SECTIONS), -1)
+BREATH_CHEST = 0.003
 
 # Ellipsoids: centre offsets and semi-axes (forward, up, lateral), fractions of H.
 #: The gluteal mass is two shapes per side. The upper buttock hangs on the pelvis, behind
@@ -118,6 +122,12 @@ _CIRCLE = np.stack(
     [np.cos(np.linspace(0, 2 * math.pi, _CIRCLE_POINTS, endpoint=False)),
      np.sin(np.linspace(0, 2 * math.pi, _CIRCLE_POINTS, endpoint=False))], axis=1,
 )  # fmt: skip
+
+#: What rests on a chair: the torso pieces between the pelvis sections and up to the first
+#: lumbar one, and the four buttock ellipsoids (upper and lower, both sides) that
+#: :meth:`Silhouette._ellipsoids` lists first.
+_SEATED_RING_PIECES = len(_PELVIS_SECTIONS)
+_SEATED_ELLIPSOIDS = 4
 
 _HIP, _KNEE, _ANKLE = sided("HIP"), sided("KNEE"), sided("ANKLE")
 _SHOULDER, _ELBOW, _WRIST = sided("SHOULDER"), sided("ELBOW"), sided("WRIST")
@@ -218,16 +228,16 @@ class Silhouette:
         )
         thorax = pose.thorax_angle
         l5, t12, c7 = np.array(pose.l5[:2]), np.array(pose.t12[:2]), np.array(pose.c7[:2])
-        lumbar, lumbar_angle = _hermite(
-            l5, pose.pelvis_angle, t12, thorax - KYPHOSIS_HALF, self._fractions
-        )
-        chest, chest_angle = _hermite(
-            t12, thorax - KYPHOSIS_HALF, c7, thorax + KYPHOSIS_HALF, self._fractions[1:]
-        )
+        bend = pose.kyphosis
+        lumbar, lumbar_angle = _hermite(l5, pose.pelvis_angle, t12, thorax - bend, self._fractions)
+        chest, chest_angle = _hermite(t12, thorax - bend, c7, thorax + bend, self._fractions[1:])
         centres = np.concatenate([pelvis_centres, lumbar, chest])
         angles = np.concatenate([[tilt, tilt], lumbar_angle, chest_angle])
 
         sections = self._sections
+        if pose.breath != 0.0:  # breathing in swells the chest's front
+            sections = sections.copy()
+            sections[_CHEST_ROWS, 0] += BREATH_CHEST * self._h * pose.breath
         depth = np.where(self._front, sections[:, 0:1], -sections[:, 1:2]) * np.abs(self._ring_cos)
         rings = np.empty((len(centres), _RING_POINTS, 3))
         rings[..., 0] = centres[:, 0:1] + np.cos(angles)[:, None] * depth
@@ -305,10 +315,20 @@ class Silhouette:
         return np.array(ends), np.array(radii) * self._h
 
     def hull_shapes(self, pose: BodyPose) -> list[np.ndarray]:
-        """Every convex piece of the body as a 3D point set (capsules excluded)."""
+        """Every convex piece of the body as a 3D point set (capsules excluded).
+
+        Seated, the pelvis, buttocks and seat of the thighs rest on the chair: whatever of
+        them would sink below the seat is pressed flat onto it, and the chair itself is no
+        part of the person (MediaPipe's person mask leaves furniture out).
+        """
         rings = self._torso_rings(pose)
         pieces = [rings[i : i + 2].reshape(-1, 3) for i in range(len(rings) - 1)]
-        pieces.extend(self._ellipsoids(pose))
+        ellipsoids = self._ellipsoids(pose)
+        if pose.seat_height is not None:
+            seat = pose.seat_height
+            for piece in [*pieces[:_SEATED_RING_PIECES], *ellipsoids[:_SEATED_ELLIPSOIDS]]:
+                np.maximum(piece[:, 1], seat, out=piece[:, 1])
+        pieces.extend(ellipsoids)
         pieces.extend(self.body.foot_outline(pose.heel_angle))
         return pieces
 
