@@ -84,6 +84,12 @@ class BodyFeatures:
     #: The hip-joint centre behind and above the heel, metres (world landmarks).
     hip_back_m: float = math.nan
     hip_up_m: float = math.nan
+    #: In the picture, side-on: the hip joints ahead of the ankles (over the hip-to-ankle
+    #: length) and the shoulders ahead of the hips (over the trunk length), + = the way the
+    #: player faces. Standing balanced over the heels both sit near 0; hips pushed forward
+    #: with the tail tucked read hips ahead and shoulders behind.
+    hips_ahead: float = math.nan
+    shoulders_ahead: float = math.nan
     #: The silhouette's back (see :mod:`game.coach.silhouette`), in trunk lengths.
     lumbar_bulge: float = math.nan
     glute_drop: float = math.nan
@@ -155,12 +161,13 @@ def measure(frame: PoseFrame) -> BodyFeatures | None:
 
     balance = _SIDE_ON_NAN
     back = None
+    profile = (math.nan, math.nan)
     if yaw > FRONT_MAX_YAW_DEG:
         balance = foot_balance(world, visible)
         image_visible = visible & np.isfinite(frame.landmarks[:, 0])
-        back = measure_back(
-            frame.mask, frame.landmarks, image_visible, facing_sign(frame.landmarks, image_visible)
-        )
+        toward = facing_sign(frame.landmarks, image_visible)
+        back = measure_back(frame.mask, frame.landmarks, image_visible, toward)
+        profile = _profile_offsets(frame.landmarks, image_visible, toward, frame.frame_size)
 
     knee_gap = abs(world[Landmark.LEFT_KNEE, 0] - world[Landmark.RIGHT_KNEE, 0])
     ankle_gap = abs(world[Landmark.LEFT_ANKLE, 0] - world[Landmark.RIGHT_ANKLE, 0])
@@ -184,10 +191,43 @@ def measure(frame: PoseFrame) -> BodyFeatures | None:
         com_over_foot=balance.com_over_foot,
         hip_back_m=balance.hip_back_m,
         hip_up_m=balance.hip_up_m,
+        hips_ahead=profile[0],
+        shoulders_ahead=profile[1],
         lumbar_bulge=back.lumbar_bulge if back is not None else math.nan,
         glute_drop=back.glute_drop if back is not None else math.nan,
         glute_behind=back.glute_behind if back is not None else math.nan,
     )
+
+
+def _profile_offsets(
+    landmarks: np.ndarray, visible: np.ndarray, facing: float, frame_size: tuple[int, int]
+) -> tuple[float, float]:
+    """(hips ahead of ankles, shoulders ahead of hips), see :class:`BodyFeatures`.
+
+    From the image landmarks in pixels (the normalised coordinates stretch differently
+    across and down the frame), so only meaningful from the side or three-quarter.
+    """
+    if not math.isfinite(facing):
+        return math.nan, math.nan
+    scale = np.array(frame_size, dtype=np.float64)
+
+    def centre(a: Landmark, b: Landmark) -> np.ndarray | None:
+        seen = [landmarks[n, :2] * scale for n in (a, b) if visible[n]]
+        return np.mean(seen, axis=0) if seen else None
+
+    hip = centre(Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
+    ankle = centre(Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE)
+    shoulder = centre(Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER)
+    hips_ahead = shoulders_ahead = math.nan
+    if hip is not None and ankle is not None:
+        leg = float(np.hypot(*(hip - ankle)))
+        if leg > 1.0:
+            hips_ahead = float(hip[0] - ankle[0]) * facing / leg
+    if hip is not None and shoulder is not None:
+        trunk = float(np.hypot(*(shoulder - hip)))
+        if trunk > 1.0:
+            shoulders_ahead = float(shoulder[0] - hip[0]) * facing / trunk
+    return hips_ahead, shoulders_ahead
 
 
 def _shank_length(landmarks: np.ndarray, visible: np.ndarray) -> float:
