@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
         "--seconds", type=float, metavar="N", help="stop after N seconds of game time"
     )
     play.add_argument("--screenshot", type=Path, metavar="PNG", help="save the last frame here")
+    play.add_argument(
+        "--mute", action="store_true", help="start with the sound off (M turns it on and off)"
+    )
     play.set_defaults(run=_run_play)
 
     analyze = sub.add_parser(
@@ -183,6 +186,7 @@ def _run_play(args: argparse.Namespace) -> int:
         seconds=args.seconds,
         screenshot=args.screenshot,
         notice=notice,
+        muted=args.mute,
     )
     return run_game(options)
 

@@ -14,6 +14,7 @@ letterboxed, to whatever size the window has; mouse positions are mapped back.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -33,11 +34,13 @@ from game.ui.autopilot import Autopilot
 from game.ui.context import GameContext
 from game.ui.scene import SceneStack
 from game.ui.scenes.title import TitleScene
+from game.ui.sound import SoundBoard
 from game.ui.timing import UPDATE_HZ, FixedStep
 
 __all__ = [
     "DEFAULT_PLAYER",
     "MAX_FPS",
+    "MUTE_KEY",
     "UPDATE_HZ",
     "GameApp",
     "GameOptions",
@@ -51,8 +54,11 @@ MAX_FPS = 60
 #: A single real frame longer than this (debugger, window drag) counts as this long.
 MAX_FRAME_S = 0.25
 WINDOW_TITLE = "Glutes High"
+#: Turns the sound off and on from any screen (no scene uses M for anything else).
+MUTE_KEY = pygame.K_m
 DEFAULT_PLAYER = "Player"
 _MOUSE_EVENTS = frozenset({pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP})
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -72,6 +78,7 @@ class GameOptions:
     screenshot: Path | None = None
     notice: str | None = None
     size: tuple[int, int] = (1280, 720)
+    muted: bool = False
 
 
 def run_game(options: GameOptions) -> int:
@@ -98,18 +105,6 @@ def _default_open_source(spec: str) -> PoseSource:
     return open_source(spec, keep_image=True)  # the stage draws the video picture
 
 
-def _init_audio() -> bool:
-    """Start the mixer if there is an audio device; a machine without one still plays."""
-    if pygame.mixer.get_init():
-        return True
-    try:
-        with quiet_native_stderr():  # ALSA prints a dozen lines when there is no sound card
-            pygame.mixer.init()
-    except pygame.error:
-        return False
-    return True
-
-
 class GameApp:
     """The window, the scene stack and the loop. Use :func:`run_game` unless testing."""
 
@@ -124,7 +119,9 @@ class GameApp:
             os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
         with quiet_native_stderr():  # SDL's audio/video probing talks on stderr
             pygame.init()
-        self.audio = _init_audio()
+        # A machine without an audio device still plays: the board is then silent.
+        self.sound = SoundBoard.start(muted=options.muted)
+        log.info("%s", self.sound.describe())
 
         levels, errors = load_levels([shipped_levels_dir(), data_dir() / "levels"])
         if options.level_id is not None and all(lv.id != options.level_id for lv in levels):
@@ -152,6 +149,7 @@ class GameApp:
             selected_level_id=options.level_id,
             background_jobs=not options.headless,
             simulated_clock=options.headless,
+            sound=self.sound,
         )
         self.stack = SceneStack()
         self.stack.push(TitleScene(self.ctx))
@@ -207,6 +205,9 @@ class GameApp:
         for event in pygame.event.get():
             if event.type == pygame.QUIT:
                 return False
+            if event.type == pygame.KEYDOWN and event.key == MUTE_KEY:
+                self.sound.toggle_mute()
+                continue
             if event.type in _MOUSE_EVENTS:
                 mapped = self._to_logical(event)
                 if mapped is None:

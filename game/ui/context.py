@@ -1,4 +1,4 @@
-"""What every scene shares: assets, levels, the player, where scores live, how to quit.
+"""What every scene shares: assets, sound, levels, the player, where scores live, how to quit.
 
 One :class:`GameContext` is built by the app at start-up and handed to each scene, so
 scenes never reach for globals, never reload assets, and tests can build one with a
@@ -16,6 +16,7 @@ from game.play.levels import Level, LevelError
 from game.pose.source import PoseSource
 from game.ui.assets import Assets
 from game.ui.jobs import Job
+from game.ui.sound import SoundBoard
 
 T = TypeVar("T")
 
@@ -41,6 +42,8 @@ class GameContext:
     #: Game time runs faster than real time (headless): slow recorded sources are waited
     #: for, so the run sees every frame a player would instead of outrunning the video.
     simulated_clock: bool = False
+    #: The sound cues; silent unless the app started the mixer (tests need not).
+    sound: SoundBoard = field(default_factory=lambda: SoundBoard.silent("no mixer started"))
     quit_requested: bool = field(default=False, init=False)
 
     def request_quit(self) -> None:

@@ -12,6 +12,7 @@ __all__ = [
     "BAD",
     "BG",
     "BG_DEEP",
+    "CAP_HEIGHT_PER_SIZE",
     "FLOOR",
     "GLUTES",
     "GOOD",
@@ -35,6 +36,13 @@ Color = tuple[int, int, int]
 
 #: Everything is drawn onto a surface of this size, then scaled (letterboxed) to the window.
 LOGICAL_SIZE: tuple[int, int] = (1280, 720)
+
+#: Text sizes everywhere are design sizes on that logical screen: capital letters stand
+#: this fraction of the size tall (size 100 = 50 px capitals at 1280x720, 75 px in a
+#: 1920x1080 window). It is what pygame's bundled font gives (measured: 0.49-0.50 from
+#: size 50 to 400), the font every layout was first drawn with, so the shipped font is
+#: sized to match it rather than every number being re-tuned.
+CAP_HEIGHT_PER_SIZE = 0.5
 
 BG: Color = (14, 18, 32)
 BG_DEEP: Color = (8, 10, 20)

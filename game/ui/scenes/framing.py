@@ -30,8 +30,8 @@ STAGE_RECT = pygame.Rect(16, 16, 1248, 498)
 _BAND = pygame.Rect(16, 526, 1248, 178)
 _BAR = pygame.Rect(0, 0, 900, 30)
 _BAR.midbottom = (_BAND.centerx, _BAND.bottom - 22)
-#: The instruction's largest font size: pygame's default font at 96 is ~65 px tall, a
-#: third bigger than the play HUD's cue (72, the size we read from ~3 m).
+#: The instruction's largest font size (capitals 48 px on the 1280x720 screen), a third
+#: bigger than the play HUD's cue (72, the size we read from ~3 m).
 PROBLEM_SIZE = 96
 #: Smallest size a long instruction may shrink to, to fit the band.
 PROBLEM_MIN_SIZE = 64

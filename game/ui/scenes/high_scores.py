@@ -117,8 +117,8 @@ class HighScoresScene(Scene):
             f"{self.tab + 1} / {len(self.tabs)}",
             26,
             theme.TEXT_DIM,
-            (640, 132),
-            "midtop",
+            (640, 139),
+            "center",  # centred in the gap: a taller line box must not reach the table
         )
 
         draw_panel(surface, _TABLE)

@@ -18,6 +18,7 @@ from game.ui.hud import format_time
 from game.ui.jobs import Job
 from game.ui.scene import Scene
 from game.ui.scenes.play import PlayScene
+from game.ui.sound import Cue
 from game.ui.widgets import BACK_KEYS, SELECT_KEYS, draw_panel, draw_stars, draw_text
 
 __all__ = ["LevelSelectScene"]
@@ -84,6 +85,7 @@ class LevelSelectScene(Scene):
 
     def _move(self, step: int) -> None:
         if self.levels:
+            self.ctx.sound.play(Cue.CLICK)
             self.selected = (self.selected + step) % len(self.levels)
             self.ctx.selected_level_id = self.levels[self.selected].id
             self._keep_visible()
@@ -93,6 +95,7 @@ class LevelSelectScene(Scene):
             return
         level = self.levels[self.selected]
         self.ctx.selected_level_id = level.id
+        self.ctx.sound.play(Cue.CLICK)
         self.stack.push(PlayScene(self.ctx, level))
 
     def handle(self, event: pygame.event.Event) -> bool:
@@ -177,7 +180,7 @@ class LevelSelectScene(Scene):
         text_x, text_w = rect.x + 96, rect.width - 96 - 230
         title = a.fit(level.title, 46, theme.TEXT if chosen else theme.TEXT_DIM, text_w)
         surface.blit(title, (text_x, rect.y + 14))
-        teaching = a.fit(level.teaching, 28, theme.TEXT_DIM, text_w)
+        teaching = a.fit(level.teaching, 28, theme.TEXT_DIM, text_w, bold=False)
         surface.blit(teaching, (text_x, rect.y + 52))
         goal = (
             f"{level.reps} reps   depth {level.depth_deg:.0f}°   "

@@ -38,6 +38,7 @@ from game.ui.scenes.framing import FramingScene, fitting_size
 from game.ui.scenes.pause import PauseScene
 from game.ui.scenes.results import ResultsScene
 from game.ui.skeleton import LegState, Stage
+from game.ui.sound import Cue, rep_cue
 from game.ui.widgets import BACK_KEYS, draw_banner, draw_panel, draw_text
 
 __all__ = ["COUNTDOWN_S", "CUE_SHOW_S", "PlayPhase", "PlayScene", "spec_for_level"]
@@ -90,6 +91,7 @@ class PlayScene(Scene):
         self.error_lines: list[str] = []
         self.feed: PoseFeed | None = None
         self.countdown_s = countdown_s
+        self._ticked = 0  # the countdown number last sounded (0: none yet)
         self.play_clock_s = 0.0
         self.finish_left_s = FINISH_HOLD_S
         self.finish_text = ""
@@ -179,6 +181,10 @@ class PlayScene(Scene):
             self.countdown_s -= dt
             if self.countdown_s <= 0:
                 self.phase = PlayPhase.RUNNING
+                self.ctx.sound.play(Cue.GO)
+            elif math.ceil(self.countdown_s) != self._ticked:  # each number sounds as it shows
+                self._ticked = math.ceil(self.countdown_s)
+                self.ctx.sound.play(Cue.TICK)
         elif self.phase is PlayPhase.RUNNING:
             frames = self._running_frames(feed, dt)
             if frames is not None:
@@ -229,6 +235,7 @@ class PlayScene(Scene):
         if hips is None:
             hips = (float(STAGE_RECT.centerx), float(STAGE_RECT.centery))
         if event.kind == "rep" and event.rep is not None:
+            self.ctx.sound.play(rep_cue(event.clean, bool(event.rep.faults)))
             score = event.rep.score
             if event.clean:
                 self.effects.burst(hips, _BURST_COLORS)
@@ -242,6 +249,7 @@ class PlayScene(Scene):
                 self.cue_lines = tuple(lines)
                 self.cue_age_s = 0.0
         elif event.kind == "partial":
+            self.ctx.sound.play(Cue.FAULT)
             self.effects.float_text(
                 PARTIAL_TEXT,
                 (STAGE_RECT.centerx, STAGE_RECT.y + 110),

@@ -23,6 +23,7 @@ from game.ui.effects import Effects
 from game.ui.jobs import Job
 from game.ui.scene import Scene
 from game.ui.scenes.high_scores import TOP_N, HighScoresScene
+from game.ui.sound import Cue
 from game.ui.widgets import BACK_KEYS, SELECT_KEYS, draw_panel, draw_star, draw_text
 
 __all__ = ["STAR_DELAY_S", "STAR_FIRST_S", "ResultsScene", "SaveOutcome", "save_run"]
@@ -97,6 +98,8 @@ class ResultsScene(Scene):
             return  # never save the same run twice
         self._save_started = True
         ctx, result = self.ctx, self.result
+        if result.completed:
+            ctx.sound.play(Cue.LEVEL)  # the stars' sparkles follow it, from STAR_FIRST_S
         self._job = ctx.start_job(lambda: save_run(ctx.store_path, ctx.player, result), "save")
 
     # -- input -----------------------------------------------------------------------
@@ -130,6 +133,7 @@ class ResultsScene(Scene):
         ):
             center = self.star_center(self.stars_shown)
             self.effects.burst(center, [theme.STAR, theme.TEXT, theme.GLUTES], count=36)
+            self.ctx.sound.play(Cue.STAR)
             self.stars_shown += 1
         self.effects.update(dt)
 

@@ -11,6 +11,7 @@ from game.ui.context import GameContext
 from game.ui.scene import Scene
 from game.ui.scenes.high_scores import HighScoresScene
 from game.ui.scenes.level_select import LevelSelectScene
+from game.ui.sound import Cue
 from game.ui.widgets import Menu, draw_banner, draw_text
 
 __all__ = ["TAGLINE", "TITLE", "TitleScene"]
@@ -34,6 +35,8 @@ class TitleScene(Scene):
             self.ctx.request_quit()
             return True
         result = self.menu.handle(event)
+        if result.chosen is not None or (event.type == pygame.KEYDOWN and result.consumed):
+            self.ctx.sound.play(Cue.CLICK)  # a choice, or a move by key (not mouse hover)
         if result.chosen is not None:
             self._choose(MENU_ITEMS[result.chosen])
         return result.consumed
@@ -63,10 +66,12 @@ class TitleScene(Scene):
         draw_text(
             surface, a, f"Player: {self.ctx.player}", 28, theme.TEXT_DIM, (24, 690), "bottomleft"
         )
+        sound = self.ctx.sound  # M (handled by the app) works on every screen; said here
+        mute = ("M unmute   " if sound.muted else "M mute   ") if sound.available else ""
         draw_text(
             surface,
             a,
-            "Arrows move   Enter select   Esc quit",
+            f"Arrows move   Enter select   {mute}Esc quit",
             28,
             theme.TEXT_DIM,
             (1256, 690),
