@@ -2,9 +2,10 @@
 
 A hold level scores how long the player keeps a good position, so the judge answers per
 frame: is the player *in* the posture at all (standing / seated), and if so, is it *good*?
-Both are judged from the side or three-quarter (the fore-aft positions that matter cannot
-be seen from the front); from any other view the frame is "not measurable" and neither
-counts for nor against the player.
+The stand is judged from the side or three-quarter, the sit from the side only (the
+fore-aft positions and the back's contour that matter cannot be seen from the front);
+from any other view the frame is "not measurable" and neither counts for nor against the
+player.
 
 **stand_heels** — standing (knees within ``STAND_KNEE_MAX_DEG`` of straight, hips open):
 
@@ -33,7 +34,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from game.coach.features import BodyFeatures, View, measure
+import numpy as np
+
+from game.coach.features import VISIBLE_MIN, BodyFeatures, View, measure
+from game.coach.silhouette import facing_sign, measure_back
 from game.pose.filter import LandmarkSmoother
 from game.pose.frame import PoseFrame
 
@@ -41,6 +45,9 @@ __all__ = ["HOLD_CUES", "POSTURES", "HoldCoach", "HoldStep"]
 
 POSTURES = ("stand_heels", "sit_tall")
 _VIEWS = frozenset({View.SIDE, View.THREE_QUARTER})
+#: The seated lower back's contour shows a slump only from the side: at three-quarter the
+#: demo athlete sitting tall already reads as rounded (like the squat's tail tuck).
+_SIT_VIEWS = frozenset({View.SIDE})
 
 #: Standing: knees no more bent than this (MediaPipe reads a straight knee as 5-15° bent
 #: from the side; 25° is a soft knee, not a squat), and hips no more flexed.
@@ -49,20 +56,22 @@ STAND_HIP_MAX_DEG = 30.0
 #: Hips ahead of the ankles, over the hip-to-ankle length, in the picture. Real side clips
 #: standing between reps: medians +0.01 to +0.15 (10th-90th percentile -0.05 to +0.18) —
 #: ordinary standing, which for most people is already a little "tail between the legs"
-#: (the game's premise). Over the heels is about 0 to +0.06.
-STAND_HIPS_AHEAD_MAX = 0.08
-#: Shoulders behind the hips by more than this (trunk lengths) is leaning back to balance
-#: hips pushed forward. Real clips standing: medians -0.06 to +0.06.
-STAND_SHOULDERS_BEHIND_MIN = -0.10
+#: (the game's premise). Demo athlete (divided by the sine of the body's yaw, as judged):
+#: balanced +0.015 to +0.03, the 7 cm sway-back +0.095 to +0.11. Midway:
+STAND_HIPS_AHEAD_MAX = 0.06
+#: Shoulders behind the hips by more than this (trunk lengths) is leaning well back to
+#: balance hips pushed forward. Real clips standing: medians -0.06 to +0.06; the demo's
+#: sway-back -0.09 to -0.10 (caught by the hips rule anyway).
+STAND_SHOULDERS_BEHIND_MIN = -0.12
 #: Seated: knees and hips each bent within this range (a chair seat at knee height puts
 #: both near 90°; 60-130 allows a low stool or a high bench).
 SIT_FLEXION_DEG = (60.0, 130.0)
 #: Slumped back: shoulders behind the hips by more than this (trunk lengths).
 SIT_SHOULDERS_BEHIND_MIN = -0.12
-#: Rounded lower back: the silhouette's lumbar bulge (same measure as the squat's tail
-#: tuck). Standing and sitting upright read -0.16 to +0.15 on real and demo frames; a
-#: tucked squat bottom 0.5+.
-SIT_BULGE_MAX = 0.30
+#: Rounded lower back: the silhouette's lumbar bulge from shoulders to hips (the squat's
+#: tail-tuck measure, stopped at the hips). The demo athlete sitting tall reads about
+#: -0.06 (the lumbar curve hollows the back), slumped onto the tail about +0.05.
+SIT_BULGE_MAX = 0.0
 #: A fault must show this long before it is called, and a good position this long before
 #: the praise: a wobble is not a fault.
 CONFIRM_S = 0.4
@@ -119,7 +128,12 @@ class HoldCoach:
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         self._last_t = t
         features = measure(frame) if frame.extra_people == 0 else None
-        measurable, in_position, fault = self._judge(features)
+        seated_bulge = (
+            _seated_bulge(frame)
+            if self.posture == "sit_tall" and features is not None
+            else math.nan
+        )
+        measurable, in_position, fault = self._judge(features, seated_bulge)
         good = measurable and in_position and fault is None
         # Time counts for the frame interval that ended good (a frame is a sample of the
         # interval before it), so a dropped frame neither gains nor loses time.
@@ -145,10 +159,13 @@ class HoldCoach:
             frame,
         )
 
-    def _judge(self, f: BodyFeatures | None) -> tuple[bool, bool, str | None]:
+    def _judge(self, f: BodyFeatures | None, seated_bulge: float) -> tuple[bool, bool, str | None]:
         """(measurable, in the posture, fault or None)."""
-        if f is None or f.view not in _VIEWS:
+        views = _VIEWS if self.posture == "stand_heels" else _SIT_VIEWS
+        if f is None or f.view not in views:
             return False, False, None
+        # Fore-aft offsets in the picture shrink as the player turns toward the camera.
+        side_on = math.sin(math.radians(f.yaw_deg))
         if self.posture == "stand_heels":
             if not (math.isfinite(f.knee_flexion_deg) and math.isfinite(f.hips_ahead)):
                 return False, False, None
@@ -157,8 +174,8 @@ class HoldCoach:
             )
             if not standing:
                 return True, False, None
-            forward = f.hips_ahead > STAND_HIPS_AHEAD_MAX or (
-                f.shoulders_ahead < STAND_SHOULDERS_BEHIND_MIN
+            forward = f.hips_ahead / side_on > STAND_HIPS_AHEAD_MAX or (
+                f.shoulders_ahead / side_on < STAND_SHOULDERS_BEHIND_MIN
             )
             return True, True, "weight_forward" if forward else None
         lo, hi = SIT_FLEXION_DEG
@@ -167,7 +184,11 @@ class HoldCoach:
         seated = lo <= f.knee_flexion_deg <= hi and lo <= f.hip_flexion_deg <= hi
         if not seated:
             return True, False, None
-        slumped = f.shoulders_ahead < SIT_SHOULDERS_BEHIND_MIN or f.lumbar_bulge > SIT_BULGE_MAX
+        if not math.isfinite(seated_bulge):
+            return False, True, None
+        slumped = (
+            f.shoulders_ahead / side_on < SIT_SHOULDERS_BEHIND_MIN or seated_bulge > SIT_BULGE_MAX
+        )
         return True, True, "tail_tuck" if slumped else None
 
     def _cue(
@@ -193,3 +214,21 @@ class HoldCoach:
             self._said = state
             return HOLD_CUES[state]
         return None
+
+
+def _seated_bulge(frame: PoseFrame) -> float:
+    """The lower back's bulge from shoulders to hips only: seated, the thighs and the seat
+    lie below the hips and would read as a "bulge" (0.47 on the demo's tall sit)."""
+    if frame.landmarks is None:
+        return math.nan
+    visible = (frame.landmarks[:, 3] >= VISIBLE_MIN) & np.isfinite(frame.landmarks[:, :2]).all(
+        axis=1
+    )
+    back = measure_back(
+        frame.mask,
+        frame.landmarks,
+        visible,
+        facing_sign(frame.landmarks, visible),
+        below_hip_thighs=0.0,
+    )
+    return back.lumbar_bulge if back is not None else math.nan

@@ -98,13 +98,19 @@ def facing_sign(landmarks: np.ndarray, visible: np.ndarray) -> float:
 
 
 def measure_back(
-    mask: np.ndarray | None, landmarks: np.ndarray, visible: np.ndarray, facing: float
+    mask: np.ndarray | None,
+    landmarks: np.ndarray,
+    visible: np.ndarray,
+    facing: float,
+    below_hip_thighs: float = BELOW_HIP_THIGHS,
 ) -> BackContour | None:
     """The back contour of one frame, or ``None`` when it cannot be measured.
 
     ``landmarks`` are image landmarks (0..1 of the frame), ``visible`` which of them the
     model trusts, ``facing`` from :func:`facing_sign`. The mask may be smaller than the
     camera frame (recordings keep a downscaled one): coordinates are scaled to it.
+    ``below_hip_thighs``: how far below the hips the contour runs (0 for a seated player,
+    whose thighs and the seat lie below the hips).
     """
     if mask is None or mask.ndim != 2 or not math.isfinite(facing):
         return None
@@ -127,7 +133,7 @@ def measure_back(
         return None
     top = max(round(float(shoulder[1])), 0)
     bottom = min(
-        round(float(hip[1] + BELOW_HIP_THIGHS * _thigh_length(points, visible, trunk_len))),
+        round(float(hip[1] + below_hip_thighs * _thigh_length(points, visible, trunk_len))),
         height - 1,
     )
     if bottom - top < MIN_ROWS:
