@@ -64,8 +64,8 @@ def foot_balance(world: np.ndarray, visible: np.ndarray) -> FootBalance:
             toes.append(world[lm.foot_index])
     if not heels:
         return FootBalance(math.nan, math.nan)
-    heel = np.mean(heels, axis=0)
-    axis = np.mean(toes, axis=0) - heel
+    heel = sum(heels) / len(heels)
+    axis = sum(toes) / len(toes) - heel
     axis[1] = 0.0  # along the floor
     foot_len = float(np.linalg.norm(axis))
     if not math.isfinite(foot_len) or foot_len < MIN_FOOT_M:
@@ -92,15 +92,19 @@ def _centre_of_mass(world: np.ndarray) -> np.ndarray | None:
     head = _mid(world, Landmark.LEFT_EAR, Landmark.RIGHT_EAR)
     if not np.isfinite(head).all():
         head = world[Landmark.NOSE]
-    total = _TRUNK * (hip + 0.5 * (shoulder - hip)) + _HEAD * head
-    for mass, fraction, first, second in _LIMB_SEGMENTS:
-        centres = [world[a] + fraction * (world[b] - world[a]) for a, b in (first, second)]
-        finite = [c for c in centres if np.isfinite(c).all()]
-        if not finite and first[0] in _ARM_ROOTS:
-            finite = [shoulder]
-        if not finite:
-            return None
-        total = total + 2 * mass * np.mean(finite, axis=0)
+    # All limb segments at once: (segment, side, xyz) centres, averaged over the sides seen.
+    centres = world[_SEG_START] + _SEG_FRACTION * (world[_SEG_END] - world[_SEG_START])
+    seen = np.isfinite(centres).all(axis=2)
+    count = seen.sum(axis=1)
+    summed = np.where(seen[..., None], centres, 0.0).sum(axis=1)
+    limb = np.empty((len(_LIMB_SEGMENTS), 3))
+    known = count > 0
+    limb[known] = summed[known] / count[known, None]
+    arms_unseen = ~known & _SEG_IS_ARM
+    limb[arms_unseen] = shoulder
+    if not (known | _SEG_IS_ARM).all():
+        return None
+    total = _TRUNK * (hip + 0.5 * (shoulder - hip)) + _HEAD * head + _SEG_MASS @ limb
     return total if np.isfinite(total).all() else None  # the fractions sum to 1.0
 
 
@@ -129,3 +133,10 @@ _LIMB_SEGMENTS = tuple(
         (_FOOT, 0.5, "heel-foot_index"),
     )
 )
+
+_SEG_START = np.array([[first[0], second[0]] for _, _, first, second in _LIMB_SEGMENTS])
+_SEG_END = np.array([[first[1], second[1]] for _, _, first, second in _LIMB_SEGMENTS])
+_SEG_FRACTION = np.array([fraction for _, fraction, _, _ in _LIMB_SEGMENTS])[:, None, None]
+#: Both sides' mass per segment (the fractions in the table are per side).
+_SEG_MASS = np.array([2 * mass for mass, _, _, _ in _LIMB_SEGMENTS])
+_SEG_IS_ARM = np.array([first[0] in _ARM_ROOTS for _, _, first, _ in _LIMB_SEGMENTS])

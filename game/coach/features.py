@@ -212,8 +212,11 @@ def _profile_offsets(
     scale = np.array(frame_size, dtype=np.float64)
 
     def centre(a: Landmark, b: Landmark) -> np.ndarray | None:
-        seen = [landmarks[n, :2] * scale for n in (a, b) if visible[n]]
-        return np.mean(seen, axis=0) if seen else None
+        if visible[a] and visible[b]:
+            return (landmarks[a, :2] + landmarks[b, :2]) * scale / 2
+        if visible[a] or visible[b]:
+            return landmarks[a if visible[a] else b, :2] * scale
+        return None
 
     hip = centre(Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
     ankle = centre(Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE)
