@@ -55,6 +55,12 @@ CREATE TABLE progress (
 """
 
 
+# Version 3: a player's badges (game.play.badges), a JSON record like settings.
+_V3 = """
+ALTER TABLE players ADD COLUMN badges TEXT NOT NULL DEFAULT '{}';
+"""
+
+
 def _run(conn: sqlite3.Connection, script: str) -> None:
     """Run statements one by one: ``executescript`` would COMMIT the open transaction."""
     for statement in script.split(";"):
@@ -86,8 +92,12 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     )
 
 
+def _to_v3(conn: sqlite3.Connection) -> None:
+    _run(conn, _V3)
+
+
 #: ``MIGRATIONS[n]`` brings a version-``n`` file to version ``n + 1``.
-MIGRATIONS = (_to_v1, _to_v2)
+MIGRATIONS = (_to_v1, _to_v2, _to_v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

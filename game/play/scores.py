@@ -43,6 +43,8 @@ MAX_NAME_CHARS = 16
 BUSY_TIMEOUT_S = 3.0
 EXPORT_FORMAT = "glutes-high-scores"
 EXPORT_VERSION = 1
+#: Per-player JSON records: ``player_data(name, field)``.
+PLAYER_FIELDS = ("settings", "calibration", "badges")
 
 
 class StoreError(RuntimeError):
@@ -210,7 +212,7 @@ class ScoreStore:
         return [r[0] for r in rows]
 
     def player_data(self, name: str, field: str) -> dict[str, Any]:
-        """A player's ``settings`` or ``calibration`` (empty if the player is new)."""
+        """A player's ``settings``, ``calibration`` or ``badges`` (empty if new)."""
         column = _json_column(field)
         row = self._conn.execute(
             f"SELECT {column} FROM players WHERE name_key = ?", (_key(name),)
@@ -344,9 +346,10 @@ class ScoreStore:
     def export_json(self, path: Path) -> int:
         """Write every player and run to ``path`` (JSON); the number of runs written."""
         players = [
-            {"name": n, "created_at": c, "settings": json.loads(s), "calibration": json.loads(k)}
-            for n, c, s, k in self._conn.execute(
-                "SELECT name, created_at, settings, calibration FROM players ORDER BY id"
+            {"name": row[0], "created_at": row[1]}
+            | {f: json.loads(v) for f, v in zip(PLAYER_FIELDS, row[2:], strict=True)}
+            for row in self._conn.execute(
+                f"SELECT name, created_at, {', '.join(PLAYER_FIELDS)} FROM players ORDER BY id"
             )
         ]
         cols = (
@@ -385,7 +388,7 @@ class ScoreStore:
             with self._write() as conn:
                 for player in doc.get("players", []):
                     pid = self._player_id(conn, player["name"])
-                    for field in ("settings", "calibration"):
+                    for field in PLAYER_FIELDS:
                         if player.get(field):
                             conn.execute(
                                 f"UPDATE players SET {field} = ? WHERE id = ? AND {field} = '{{}}'",
@@ -409,7 +412,7 @@ class ScoreStore:
 
 
 def _json_column(field: str) -> str:
-    if field not in ("settings", "calibration"):
+    if field not in PLAYER_FIELDS:
         raise ValueError(f"unknown player field {field!r}")
     return field
 
