@@ -19,6 +19,7 @@ from game.coach.faults import (
     STANDING_REFERENCE_S,
     RepMetrics,
     detect_faults,
+    measurable_faults,
     rep_metrics,
 )
 from game.coach.features import BodyFeatures, measure
@@ -71,6 +72,8 @@ class RepResult:
             "depth_deg": round(self.depth_deg, 1) if math.isfinite(self.depth_deg) else None,
             "score": self.score,
             "faults": list(self.faults),
+            # The faults this rep's view could judge; the others were "not measurable".
+            "judged": list(measurable_faults(self.metrics.view)),
             "cues": list(self.cues),
             "metrics": self.metrics.as_dict(),
         }

@@ -102,3 +102,16 @@ def test_rep_metrics_carry_the_values_that_decided():
         assert key in m
     assert m["lumbar_bulge"] is not None and m["lumbar_bulge"] > 0.38
     assert math.isnan(coach_run("demo?reps=1&view=front&seed=2").reps[0].metrics.lumbar_bulge)
+
+
+def test_analyze_says_which_faults_each_rep_could_be_judged_on():
+    from game.coach.analysis import analyze_frames
+
+    for view, judged, not_judged in (
+        ("side", "tail_tuck", "knees_cave"),
+        ("front", "knees_cave", "tail_tuck"),
+    ):
+        source = open_source(f"demo?reps=1&view={view}&mask=false")
+        report = analyze_frames(source.frames(), source=view, fps=source.info.fps)
+        rep = report["reps"][0]
+        assert judged in rep["judged"] and not_judged not in rep["judged"], view
