@@ -22,7 +22,9 @@ Metric definitions (per rep; NaN = not measurable):
 * ``com_shift`` — the centre of mass's move toward the toes from standing to the bottom,
   in foot lengths (:mod:`game.coach.balance`); ``hips_over_foot`` where the hips stood
   over the foot before the rep (0 heel, 1 toe);
-* ``heel_lift_m``/``ankle_rise`` (heels), ``knee_width_ratio`` (knees), tempo seconds.
+* ``heel_lift_m``/``ankle_rise``/``heel_rise`` (heels), ``knee_width_ratio`` (knees),
+  ``knee_asymmetry_deg`` (left against right knee bend at the bottom, both legs seen:
+  reported, not judged), tempo seconds (``down_s``, ``pause_s``, ``up_s``).
 """
 
 from __future__ import annotations
@@ -144,6 +146,7 @@ class RepMetrics:
     split_stance: float = math.nan
     ankle_rise: float = math.nan
     heel_rise: float = math.nan
+    knee_asymmetry_deg: float = math.nan
     lumbar_bulge: float = math.nan
     tuck_rise: float = math.nan
     tuck_onset_deg: float = math.nan
@@ -241,6 +244,7 @@ def rep_metrics(
         split_stance=at(bottom, "split_stance"),
         ankle_rise=ankle_rise,
         heel_rise=heel_rise,
+        knee_asymmetry_deg=at(bottom, "knee_asymmetry_deg"),
         lumbar_bulge=bulge_bottom,
         tuck_rise=tuck_rise,
         tuck_onset_deg=tuck_onset,

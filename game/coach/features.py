@@ -78,6 +78,9 @@ class BodyFeatures:
     ankle_y: float = math.nan
     shank_len: float = math.nan
     heel_y: float = math.nan
+    #: Left against right knee flexion when both legs are seen (front and rear views
+    #: mostly: from the side the far leg is hidden), degrees.
+    knee_asymmetry_deg: float = math.nan
     #: Along the foot, 0 heel to 1 toe (see :mod:`game.coach.balance`).
     hips_over_foot: float = math.nan
     com_over_foot: float = math.nan
@@ -176,6 +179,7 @@ def measure(frame: PoseFrame) -> BodyFeatures | None:
     return BodyFeatures(
         timestamp_s=frame.timestamp_s,
         knee_flexion_deg=_mean(knees),
+        knee_asymmetry_deg=abs(knees[0] - knees[1]) if len(knees) == 2 else math.nan,
         hip_flexion_deg=_mean(hips),
         trunk_lean_deg=inclination_from_vertical_deg(hip_mid, shoulder_mid),
         heel_rise_m=_mean(heels),
