@@ -72,12 +72,12 @@ HEEL_LIFT_MIN_M = 0.025
 #: bottom in side views, reading 5-7 cm of "lift" on every rep of clean real clips
 #: (shared/data); the demo athlete's 6 cm heel lift raises the ankles 5-9 % of the shank.
 ANKLE_RISE_MIN = 0.03
-#: And the heel itself must rise in the picture by this share of the shank (~5 cm on a
+#: And the heel itself must rise in the picture by this share of the shank (~4 cm on a
 #: 40 cm shank): only a clear lift is reported. At a deep bottom the heel hides behind the
 #: calf and MediaPipe's heel wanders: clean real side clips read up to 0.085 of the shank
 #: (0.17 in three-quarter views, which is why heels are judged from the side only); the
-#: demo athlete's 6 cm lift reads ~0.15.
-HEEL_RISE_MIN = 0.12
+#: demo athlete's 6 cm lift reads 0.10-0.17.
+HEEL_RISE_MIN = 0.095
 #: Knee separation over ankle separation at the bottom. Knees that track over turned-out
 #: toes spread wider than the ankles (~1.4 on the demo athlete, 1.0-1.6 on clean real
 #: front clips); knees pulled clearly inside the line of the feet are caving (valgus).
