@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.render import bench_render
+
 RESULTS = Path(__file__).with_name("results.json")
 
 
@@ -88,21 +90,6 @@ def bench_analyze(spec: str) -> dict:
         "value": n / seconds,
         "unit": "frames/s",
         "goal": None,
-    }
-
-
-def bench_render(seconds: float) -> dict:
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    from game.ui.app import measure_render_fps
-
-    fps = measure_render_fps(seconds=seconds)
-    return {
-        "figure": "play scene render fps (headless, 1280x720)",
-        "input": "demo",
-        "value": fps,
-        "unit": "fps",
-        "goal": ">= 200",
     }
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +25,15 @@ import pygame
 
 from game.native_log import quiet_native_stderr
 from game.paths import data_dir, shipped_levels_dir
-from game.play.levels import load_levels
+from game.play.levels import load_level_set
+from game.play.scores import StoreError
+from game.play.settings import PlayerSettings
 from game.pose.source import PoseSource
 from game.ui import theme
 from game.ui.assets import Assets
 from game.ui.autopilot import Autopilot
 from game.ui.context import GameContext
+from game.ui.prefs import apply_settings, load_settings, open_with_settings
 from game.ui.scene import SceneStack
 from game.ui.scenes.title import TitleScene
 from game.ui.sound import SoundBoard
@@ -45,7 +47,6 @@ __all__ = [
     "GameApp",
     "GameOptions",
     "UnknownLevel",
-    "measure_render_fps",
     "post_key",
     "run_game",
 ]
@@ -79,6 +80,9 @@ class GameOptions:
     notice: str | None = None
     size: tuple[int, int] = (1280, 720)
     muted: bool = False
+    #: Headless only: walk through every screen, save a PNG of each here, and stop
+    #: (:mod:`game.ui.tour`).
+    screenshot_dir: Path | None = None
 
 
 def run_game(options: GameOptions) -> int:
@@ -99,12 +103,6 @@ class UnknownLevel(ValueError):
     """``--level`` names a level that is not among the loaded ones."""
 
 
-def _default_open_source(spec: str) -> PoseSource:
-    from game.pose.sources import open_source  # imported late: it pulls in the pose stack
-
-    return open_source(spec, keep_image=True)  # the stage draws the video picture
-
-
 class GameApp:
     """The window, the scene stack and the loop. Use :func:`run_game` unless testing."""
 
@@ -123,7 +121,8 @@ class GameApp:
         self.sound = SoundBoard.start(muted=options.muted)
         log.info("%s", self.sound.describe())
 
-        levels, errors = load_levels([shipped_levels_dir(), data_dir() / "levels"])
+        found = load_level_set([shipped_levels_dir(), data_dir() / "levels"])
+        levels, errors = found.levels, found.errors
         if options.level_id is not None and all(lv.id != options.level_id for lv in levels):
             known = ", ".join(lv.id for lv in levels) or "none"
             raise UnknownLevel(f"no level '{options.level_id}' (levels: {known})")
@@ -143,14 +142,18 @@ class GameApp:
             level_errors=errors,
             store_path=data_dir() / "scores.db",
             source_spec=options.source,
-            open_source=open_source or _default_open_source,
+            # The player's camera, model and mirror (settings), read when a level opens.
+            open_source=open_source or (lambda spec: open_with_settings(spec, self.ctx.settings)),
             player=options.player or DEFAULT_PLAYER,  # the CLI passes None when not given
             notice=options.notice,
             selected_level_id=options.level_id,
             background_jobs=not options.headless,
             simulated_clock=options.headless,
             sound=self.sound,
+            worlds=found.worlds,
+            force_mute=options.muted,
         )
+        apply_settings(self.ctx, self._stored_settings(), force_mute=options.muted)
         self.stack = SceneStack()
         self.stack.push(TitleScene(self.ctx))
         self.autopilot = Autopilot(self.ctx, options.level_id) if options.headless else None
@@ -160,6 +163,14 @@ class GameApp:
         self.frames = 0
         self._closed = False
 
+    def _stored_settings(self) -> PlayerSettings:
+        """The starting player's saved settings; defaults if the store cannot say."""
+        try:
+            return load_settings(self.ctx.store_path, self.ctx.player)
+        except (StoreError, ValueError) as exc:  # ValueError: a name the store refuses
+            log.warning("player settings unavailable, using defaults: %s", exc)
+            return PlayerSettings()
+
     @property
     def game_time_s(self) -> float:
         """Game time so far: whole update steps (no float drift over long runs)."""
@@ -167,6 +178,10 @@ class GameApp:
 
     def run(self) -> int:
         """The main loop; returns the exit code."""
+        if self.options.screenshot_dir is not None:
+            from game.ui.tour import run_tour
+
+            return run_tour(self, self.options.screenshot_dir)
         limit = self.options.seconds
         while True:
             if self.options.headless:
@@ -205,7 +220,8 @@ class GameApp:
         for event in pygame.event.get():
             if event.type == pygame.QUIT:
                 return False
-            if event.type == pygame.KEYDOWN and event.key == MUTE_KEY:
+            typing = getattr(self.stack.top, "wants_text", False)  # M is a letter there
+            if event.type == pygame.KEYDOWN and event.key == MUTE_KEY and not typing:
                 self.sound.toggle_mute()
                 continue
             if event.type in _MOUSE_EVENTS:
@@ -272,35 +288,3 @@ def post_key(key: int) -> None:
     attrs = {"key": key, "mod": 0, "unicode": "", "scancode": 0}
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, attrs))
     pygame.event.post(pygame.event.Event(pygame.KEYUP, attrs))
-
-
-def measure_render_fps(seconds: float = 5.0, source: str = "demo") -> float:
-    """Frames per second of the play scene at 1280x720, headless (for ``python -m bench``).
-
-    Each measured frame is what a headless run does: one update step (source, coach,
-    effects) and one full render, for ``seconds`` of wall time. The first level is played
-    over and over with no countdown; a finished attempt is swapped for a fresh one before
-    it reaches the results screen, so measuring never writes a score.
-    """
-    from game.ui.scenes.play import PlayPhase, PlayScene
-
-    app = GameApp(GameOptions(source=source, headless=True))
-    try:
-        if not app.ctx.levels:
-            raise RuntimeError("no level to measure the play scene with")
-        level = app.ctx.levels[0]
-        app.autopilot = None
-        app.stack.push(PlayScene(app.ctx, level, countdown_s=0.0))
-        frames, start = 0, time.perf_counter()
-        while time.perf_counter() - start < seconds:
-            top = app.stack.top
-            if not isinstance(top, PlayScene) or top.phase is PlayPhase.ERROR:
-                raise RuntimeError("the play scene did not start (is the source available?)")
-            if top.phase is PlayPhase.FINISHING:
-                app.stack.replace(PlayScene(app.ctx, level, countdown_s=0.0))
-            app._step(app.stepper.dt)
-            app._render()
-            frames += 1
-        return frames / (time.perf_counter() - start)
-    finally:
-        app.close()

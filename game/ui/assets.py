@@ -67,6 +67,8 @@ class Assets:
         self._cache_size = cache_size
         self._backdrops: dict[tuple[int, int], pygame.Surface] = {}
         self.renders = 0  # how many times text was really rendered (tests check caching)
+        #: Every font is this much bigger than its design size (settings: text size).
+        self.text_scale = 1.0
         self.font_problem: str | None = None
         #: Per weight: the face's file and its point size per unit of design size.
         self._faces: dict[bool, tuple[Path, float] | None] = {}
@@ -90,17 +92,31 @@ class Assets:
             return "Atkinson Hyperlegible (partly pygame default)"
         return "Atkinson Hyperlegible"
 
+    def set_text_scale(self, scale: float) -> None:
+        """Draw all text ``scale`` times its design size (a player's "large text").
+
+        Layouts that must fit measure text with :meth:`font` and :meth:`fit`, which see
+        the scale; the caches are dropped so nothing old is drawn at the old size.
+        """
+        if scale == self.text_scale:
+            return
+        self.text_scale = scale
+        self._fonts.clear()
+        self._text.clear()
+        self._faded.clear()
+
     def font(self, size: int, bold: bool = True) -> pygame.font.Font:
         """The game's font at design ``size`` (see the module docstring), bold by default."""
         key = (size, bold)
         font = self._fonts.get(key)
         if font is None:
             face = self._faces.get(bold)
+            scaled = size * self.text_scale
             if face is None:
-                font = pygame.font.Font(None, size)  # bundled with pygame: always there
+                font = pygame.font.Font(None, max(1, round(scaled)))  # bundled with pygame
             else:
                 path, pt_per_size = face
-                font = pygame.font.Font(path, max(1, round(size * pt_per_size)))
+                font = pygame.font.Font(path, max(1, round(scaled * pt_per_size)))
             self._fonts[key] = font
         return font
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from game.play.levels import Level, LevelError
+from game.play.levels import Level, LevelError, World
+from game.play.settings import PlayerSettings
 from game.pose.source import PoseSource
 from game.ui.assets import Assets
 from game.ui.jobs import Job
@@ -44,6 +45,12 @@ class GameContext:
     simulated_clock: bool = False
     #: The sound cues; silent unless the app started the mixer (tests need not).
     sound: SoundBoard = field(default_factory=lambda: SoundBoard.silent("no mixer started"))
+    #: The worlds the levels belong to (titles, teaching), by number.
+    worlds: dict[int, World] = field(default_factory=dict)
+    #: The current player's settings, as applied (:func:`game.ui.prefs.apply_settings`).
+    settings: PlayerSettings = field(default_factory=PlayerSettings)
+    #: ``--mute``: the sound stays off whatever a player's settings say.
+    force_mute: bool = False
     quit_requested: bool = field(default=False, init=False)
 
     def request_quit(self) -> None:

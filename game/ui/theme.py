@@ -19,6 +19,7 @@ __all__ = [
     "LOGICAL_SIZE",
     "MUTED",
     "NEUTRAL",
+    "PALETTES",
     "PANEL",
     "PANEL_EDGE",
     "SELECT",
@@ -28,7 +29,9 @@ __all__ = [
     "TEXT_DIM",
     "WARN",
     "Color",
+    "apply_palette",
     "blend",
+    "palette_name",
     "score_color",
 ]
 
@@ -61,6 +64,46 @@ BAD: Color = (255, 90, 95)
 GLUTES: Color = (255, 80, 160)
 STAR: Color = (255, 205, 60)
 STAR_EMPTY: Color = (60, 68, 100)
+
+#: Colour sets a player can choose (settings: ``palette``). Every scene reads the colours
+#: above as ``theme.GOOD`` at draw time, so :func:`apply_palette` re-tints the whole game.
+#: "colour-blind" follows Okabe & Ito's palette (2008, designed to stay distinct under
+#: all three common colour-vision deficiencies): good is sky blue instead of green, bad
+#: vermillion instead of red, warnings yellow, so good/bad never hinge on red vs green.
+PALETTES: dict[str, dict[str, Color]] = {
+    "standard": {
+        "GOOD": GOOD,
+        "WARN": WARN,
+        "BAD": BAD,
+        "GLUTES": GLUTES,
+        "ACCENT": ACCENT,
+    },
+    "colour-blind": {
+        "GOOD": (86, 180, 233),
+        "WARN": (240, 228, 66),
+        "BAD": (230, 110, 20),
+        "GLUTES": (225, 135, 190),
+        "ACCENT": (180, 170, 255),
+    },
+}
+_palette = "standard"
+
+
+def apply_palette(name: str) -> None:
+    """Make ``name`` the colours every scene draws with from the next frame on.
+
+    Raises ``KeyError`` for an unknown palette (settings are checked before this).
+    """
+    global _palette
+    colours = PALETTES[name]
+    globals().update(colours)
+    _palette = name
+
+
+def palette_name() -> str:
+    """The palette in use."""
+    return _palette
+
 
 #: A rep at or above this score is drawn green; below ``_OK_SCORE`` red, between amber.
 #: Green matches the coach's "clean rep" bar (CLEAN_REP_MIN_SCORE) so colours never

@@ -18,12 +18,13 @@ from game.play.scores import ScoreStore
 from game.pose.source import PoseSource, SourceUnavailable
 from game.ui.app import GameApp, GameOptions, post_key
 from game.ui.hud import CUE_SIZE
+from game.ui.scenes.countdown import CountdownScene
 from game.ui.scenes.high_scores import HighScoresScene
 from game.ui.scenes.level_select import LevelSelectScene
 from game.ui.scenes.pause import PauseScene
 from game.ui.scenes.play import PlayPhase, PlayScene
 from game.ui.scenes.results import ResultsScene
-from game.ui.scenes.title import TitleScene
+from game.ui.scenes.title import MENU_ITEMS, TitleScene
 
 
 def quick_athlete(**kw: object) -> Callable[[str], PoseSource]:
@@ -64,10 +65,12 @@ def press(app: GameApp, key: int, then_s: float = 0.05) -> None:
 def start_level(app: GameApp) -> PlayScene:
     press(app, pygame.K_RETURN)  # title: Play
     assert isinstance(app.stack.top, LevelSelectScene)
-    press(app, pygame.K_RETURN)  # first level
-    play = app.stack.top
-    assert isinstance(play, PlayScene)
-    return play
+    press(app, pygame.K_RETURN)  # first level: its countdown over the play scene
+    top = app.stack.top
+    if isinstance(top, PlayScene):  # a source that failed: no countdown, its message
+        return top
+    assert isinstance(top, CountdownScene)
+    return top.play
 
 
 def test_a_missing_source_shows_a_message_and_esc_goes_back(make_app: AppFactory) -> None:
@@ -178,7 +181,7 @@ def test_a_mouse_click_on_a_menu_item_chooses_it(make_app: AppFactory) -> None:
     app = make_app()
     title = app.stack.top
     assert isinstance(title, TitleScene)
-    pos = title.menu.rects[1].center  # "High scores"
+    pos = title.menu.rects[MENU_ITEMS.index("High scores")].center
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
     advance(app, 0.1)
     assert isinstance(app.stack.top, HighScoresScene)

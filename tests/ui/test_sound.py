@@ -290,9 +290,8 @@ def test_a_level_sounds_its_countdown_reps_and_rewards(app: GameApp) -> None:
     press(app, pygame.K_UP)
     press(app, pygame.K_RETURN)  # Play
     assert isinstance(app.stack.top, LevelSelectScene)
-    press(app, pygame.K_RETURN)  # the first level
-    play = app.stack.top
-    assert isinstance(play, PlayScene)
+    press(app, pygame.K_RETURN)  # the first level: its countdown, over the play scene
+    play = next(s for s in app.stack if isinstance(s, PlayScene))
     assert list(sound.played) == [Cue.CLICK] * 4 + [Cue.TICK]  # "3" shows and ticks
     advance(app, 3.0)
     assert list(sound.played)[4:] == [Cue.TICK, Cue.TICK, Cue.TICK, Cue.GO]

@@ -5,7 +5,8 @@ recordings are framed already. It shows the camera picture with the skeleton, th
 thing to fix in letters big enough to read from the far side of a room, and a bar that
 fills while the player holds a good position (:class:`~game.coach.framing.FramingGate`).
 When the bar is full it says so, pops itself, and the play scene's countdown begins.
-Esc goes back to the levels.
+Hands-free: once the player is placed right, both hands up for a second starts at once
+(:mod:`game.play.gestures`). Esc goes back to the levels.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from game.ui import theme
 from game.ui.assets import Assets
 from game.ui.context import GameContext
 from game.ui.feed import PoseFeed
+from game.ui.gesture_hint import HandsFree
 from game.ui.live_watch import CAMERA_LOST, LiveWatch
 from game.ui.scene import Scene
 from game.ui.skeleton import LegState, Stage
@@ -74,6 +76,7 @@ class FramingScene(Scene):
         self.message = WAITING
         self.others: tuple[str, ...] = ()
         self.ready_s = 0.0
+        self.hands = HandsFree("Hands up: start")
 
     @property
     def ok(self) -> bool:
@@ -96,6 +99,9 @@ class FramingScene(Scene):
         if frames:
             self.report = check_framing(frames[-1])
         self.watch.update(frames, self.feed.source_status, dt)
+        if self.hands.update(frames) and self.ok and self.stack is not None:
+            self.stack.pop()  # placed right and asked to start: no need to wait for the bar
+            return
         if self.gate.update(self.ok, dt):
             self.ready_s += dt
             if self.ready_s >= READY_SHOW_S and self.stack is not None:
@@ -138,6 +144,11 @@ class FramingScene(Scene):
         draw_text(
             surface, a, f"Get in frame - {self.title}", 36, theme.TEXT, label.center, "center"
         )
+
+        hint = pygame.Rect(0, 0, 300, 60)
+        hint.topright = (STAGE_RECT.right - 12, STAGE_RECT.y + 6)
+        draw_panel(surface, hint, color=theme.BG_DEEP, radius=10)
+        self.hands.draw(surface, a, (hint.x + 40, hint.centery), 28)
 
         draw_panel(surface, _BAND, color=theme.BG_DEEP)
         color = self._color()

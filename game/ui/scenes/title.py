@@ -11,6 +11,8 @@ from game.ui.context import GameContext
 from game.ui.scene import Scene
 from game.ui.scenes.high_scores import HighScoresScene
 from game.ui.scenes.level_select import LevelSelectScene
+from game.ui.scenes.players import PlayerSelectScene
+from game.ui.scenes.settings import SettingsScene
 from game.ui.sound import Cue
 from game.ui.widgets import Menu, draw_banner, draw_text
 
@@ -18,17 +20,32 @@ __all__ = ["TAGLINE", "TITLE", "TitleScene"]
 
 TITLE = "GLUTES HIGH"
 TAGLINE = "Keep 'em up, keep 'em high"
-MENU_ITEMS = ("Play", "High scores", "Quit")
+MENU_ITEMS = ("Play", "Change player", "Settings", "High scores", "Quit")
 
 
 class TitleScene(Scene):
-    """Play / High scores / Quit. Esc quits too."""
+    """Play / Change player / Settings / High scores / Quit. Esc quits too."""
 
     def __init__(self, ctx: GameContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.menu = Menu(ctx.assets, MENU_ITEMS, center_x=640, top=372, size=56, spacing=76)
+        self.menu = self._menu()
         self.time_s = 0.0
+
+    def _menu(self, selected: int = 0) -> Menu:
+        return Menu(
+            self.ctx.assets,
+            MENU_ITEMS,
+            center_x=640,
+            top=334,
+            size=50,
+            spacing=62,
+            selected=selected,
+        )
+
+    def resume(self) -> None:
+        # The text size may have changed in settings: the menu measures its items anew.
+        self.menu = self._menu(self.menu.selected)
 
     def handle(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
@@ -45,6 +62,10 @@ class TitleScene(Scene):
         assert self.stack is not None
         if item == "Play":
             self.stack.push(LevelSelectScene(self.ctx))
+        elif item == "Change player":
+            self.stack.push(PlayerSelectScene(self.ctx))
+        elif item == "Settings":
+            self.stack.push(SettingsScene(self.ctx))
         elif item == "High scores":
             self.stack.push(HighScoresScene(self.ctx, self.ctx.selected_level_id))
         else:
@@ -64,7 +85,7 @@ class TitleScene(Scene):
         draw_text(surface, a, TAGLINE, 48, theme.TEXT, (640, 268), "center")
         self.menu.draw(surface)
         draw_text(
-            surface, a, f"Player: {self.ctx.player}", 28, theme.TEXT_DIM, (24, 690), "bottomleft"
+            surface, a, f"Playing as {self.ctx.player}", 28, theme.TEXT_DIM, (24, 704), "bottomleft"
         )
         sound = self.ctx.sound  # M (handled by the app) works on every screen; said here
         mute = ("M unmute   " if sound.muted else "M mute   ") if sound.available else ""
@@ -74,8 +95,8 @@ class TitleScene(Scene):
             f"Arrows move   Enter select   {mute}Esc quit",
             28,
             theme.TEXT_DIM,
-            (1256, 690),
+            (1256, 704),
             "bottomright",
         )
         if self.ctx.notice:
-            draw_banner(surface, a, self.ctx.notice, pygame.Rect(190, 600, 900, 50))
+            draw_banner(surface, a, self.ctx.notice, pygame.Rect(190, 628, 900, 46))
