@@ -74,6 +74,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     play.add_argument("--screenshot", type=Path, metavar="PNG", help="save the last frame here")
     play.add_argument(
+        "--screenshot-dir",
+        type=Path,
+        metavar="DIR",
+        help="walk through every screen with the demo athlete, save a 1280x720 PNG of each"
+        " in DIR (01-title.png ...), then stop; implies --headless, keeps its own scores",
+    )
+    play.add_argument(
         "--mute", action="store_true", help="start with the sound off (M turns it on and off)"
     )
     play.set_defaults(run=_run_play)
@@ -175,6 +182,8 @@ def _run_play(args: argparse.Namespace) -> int:
         except InvalidName as exc:
             print(f"glutes-high: --player: {exc}", file=sys.stderr)
             return 2
+    if args.screenshot_dir is not None:
+        args.headless = True  # the tour presses its own keys: no window needed
     source, notice = _choose_play_source(args.source, headless=args.headless, model=args.model)
     from game.ui.app import GameOptions, run_game
 
@@ -187,6 +196,7 @@ def _run_play(args: argparse.Namespace) -> int:
         screenshot=args.screenshot,
         notice=notice,
         muted=args.mute,
+        screenshot_dir=args.screenshot_dir,
     )
     return run_game(options)
 

@@ -46,8 +46,8 @@ DONE_SHOW_S = 2.5
 DEMO_LEAD_S = STAND_S + 1.5
 MESSAGE_SIZE = 80
 _BAND = pygame.Rect(16, 526, 1248, 178)
-_BAR = pygame.Rect(0, 0, 900, 26)
-_BAR.midbottom = (_BAND.centerx, _BAND.bottom - 54)
+_BAR = pygame.Rect(0, 0, 640, 26)
+_BAR.midbottom = (_BAND.centerx, _BAND.bottom - 22)
 
 
 def spec_for_calibration(spec: str) -> str:
@@ -220,9 +220,9 @@ class CalibrationScene(Scene):
         draw_panel(surface, _BAND, color=theme.BG_DEEP)
         message, color = self._message()
         size = fitting_size(a, message, MESSAGE_SIZE, _BAND.width - 60, 48)
-        draw_text(surface, a, message, size, color, (_BAND.centerx, _BAND.y + 50), "center")
+        draw_text(surface, a, message, size, color, (_BAND.centerx, _BAND.y + 46), "center")
         details = a.fit(self._details(), 30, theme.TEXT_DIM, _BAND.width - 60)
-        surface.blit(details, details.get_rect(center=(_BAND.centerx, _BAND.y + 100)))
+        surface.blit(details, details.get_rect(center=(_BAND.centerx, _BAND.y + 104)))
         if self.saved is None and self.error is None:
             pygame.draw.rect(surface, theme.PANEL, _BAR, border_radius=10)
             fill = _BAR.copy()
@@ -237,8 +237,8 @@ class CalibrationScene(Scene):
             skip,
             28,
             theme.TEXT_DIM,
-            (_BAND.right - 20, _BAND.bottom - 20),
-            "bottomright",
+            (_BAND.right - 20, _BAR.centery),
+            "midright",
         )
 
 

@@ -132,12 +132,15 @@ class CountdownScene(Scene):
         if self._dim is not None:
             surface.blit(self._dim, STAGE_RECT)
         pygame.draw.rect(surface, theme.PANEL_EDGE, STAGE_RECT, width=2, border_radius=4)
-        cx = STAGE_RECT.centerx
-        draw_text(surface, a, "Get ready", 72, theme.TEXT, (cx, STAGE_RECT.y + 70), "center")
+        # Right of centre: the player stands in the middle of the picture, the count
+        # must not cover them.
+        cx = STAGE_RECT.x + round(STAGE_RECT.width * 0.8)
+        draw_text(surface, a, "Get ready", 64, theme.TEXT, (cx, STAGE_RECT.y + 90), "center")
         # The number shrinks a little through its second: it visibly counts.
         frac = self.left_s - math.floor(self.left_s - 1e-9) if self.left_s > 0 else 0.0
         size = round(200 + 60 * max(0.0, min(1.0, frac)))
-        draw_text(surface, a, str(self.number), size, theme.SELECT, STAGE_RECT.center, "center")
+        center = (cx, STAGE_RECT.centery + 30)
+        draw_text(surface, a, str(self.number), size, theme.SELECT, center, "center")
 
         level = self.play.level
         draw_panel(surface, _BAND, color=theme.BG_DEEP)

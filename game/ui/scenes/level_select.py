@@ -41,15 +41,17 @@ from game.ui.widgets import BACK_KEYS, SELECT_KEYS, draw_panel, draw_star, draw_
 __all__ = ["LevelSelectScene", "MapData", "load_best_stars", "load_map_data"]
 
 HEADER_H = 84
-COL_TOP = 96
+COL_TOP = 90
 COL_W = 404
 COL_GAP = 12
 COL_X0 = (1280 - 3 * COL_W - 2 * COL_GAP) // 2
-WORLD_HEAD_H = 70
-ROW_TOP = COL_TOP + WORLD_HEAD_H + 6
-ROW_H = 56
+WORLD_HEAD_H = 66
+ROW_TOP = COL_TOP + WORLD_HEAD_H + 4
+#: Level rows share the room down to ROWS_BOTTOM; a row is at most ROW_H_MAX tall.
+ROWS_BOTTOM = 560
+ROW_H_MAX = 56
 ROW_GAP = 6
-DETAIL = pygame.Rect(COL_X0, 0, 3 * COL_W + 2 * COL_GAP, 112)
+DETAIL = pygame.Rect(COL_X0, 574, 3 * COL_W + 2 * COL_GAP, 106)
 MAX_WARNINGS = 3
 #: How long "Locked" stays on the panel after trying to start a closed level.
 LOCKED_SHOW_S = 2.0
@@ -101,6 +103,8 @@ class LevelSelectScene(Scene):
         worlds = sorted({lv.world for lv in self.levels})
         self.world_numbers = worlds
         self.rows_fit = max(1, max((self._count(w) for w in worlds), default=1))
+        pitch = min(ROW_H_MAX + ROW_GAP, (ROWS_BOTTOM - ROW_TOP) // self.rows_fit)
+        self.row_h = pitch - ROW_GAP
 
     @property
     def levels(self) -> list[Level]:
@@ -136,19 +140,18 @@ class LevelSelectScene(Scene):
 
     def column_rect(self, world: int) -> pygame.Rect:
         i = self.world_numbers.index(world)
-        bottom = ROW_TOP + self.rows_fit * (ROW_H + ROW_GAP)
+        bottom = ROW_TOP + self.rows_fit * (self.row_h + ROW_GAP) + 4
         return pygame.Rect(COL_X0 + i * (COL_W + COL_GAP), COL_TOP, COL_W, bottom - COL_TOP)
 
     def card_rect(self, index: int) -> pygame.Rect:
         level = self.levels[index]
         col = self.column_rect(level.world)
         row = sum(1 for lv in self.levels[:index] if lv.world == level.world)
-        return pygame.Rect(col.x + 8, ROW_TOP + row * (ROW_H + ROW_GAP), COL_W - 16, ROW_H)
+        top = ROW_TOP + row * (self.row_h + ROW_GAP)
+        return pygame.Rect(col.x + 8, top, COL_W - 16, self.row_h)
 
     def detail_rect(self) -> pygame.Rect:
-        rect = DETAIL.copy()
-        rect.top = self.column_rect(self.world_numbers[0]).bottom + 10 if self.levels else 200
-        return rect
+        return DETAIL.copy()
 
     # -- input -----------------------------------------------------------------------
 
@@ -295,7 +298,11 @@ class LevelSelectScene(Scene):
         open_ = wp is None or wp.unlocked
         draw_panel(surface, col, color=theme.PANEL if open_ else theme.BG_DEEP)
         head_color = theme.TEXT if open_ else theme.MUTED
-        draw_text(surface, a, f"WORLD {world}", 22, theme.TEXT_DIM, (col.x + 16, col.y + 10))
+        label = draw_text(
+            surface, a, f"WORLD {world}", 22, theme.TEXT_DIM, (col.x + 16, col.y + 10)
+        )
+        if not open_:
+            _draw_lock(surface, (label.right + 16, label.centery - 2), 7, theme.MUTED)
         title = a.fit(info.title if info else f"World {world}", 34, head_color, COL_W - 130)
         surface.blit(title, (col.x + 16, col.y + 32))
         if wp is not None:
@@ -311,10 +318,8 @@ class LevelSelectScene(Scene):
             )
             if wp.complete:
                 draw_text(
-                    surface, a, "complete", 22, theme.GOOD, (col.right - 14, col.y + 54), "midright"
+                    surface, a, "complete", 22, theme.GOOD, (col.right - 14, col.y + 52), "midright"
                 )
-            elif not open_:
-                _draw_lock(surface, (col.right - 28, col.y + 52), 9, theme.MUTED)
 
     def _draw_card(self, surface: pygame.Surface, index: int, nxt: Level | None) -> None:
         a = self.ctx.assets
@@ -350,8 +355,6 @@ class LevelSelectScene(Scene):
             tag, tag_color = "NEW", theme.GLUTES
         elif is_next:
             tag = "NEXT"
-        elif level.boss:
-            tag, tag_color = "BOSS", theme.STAR if open_ else theme.MUTED
         tag_w = a.font(20).size(tag)[0] + 12 if tag else 0
         text_x = rect.x + 56
         width = rect.right - right_w - text_x - tag_w - 6
@@ -382,7 +385,9 @@ class LevelSelectScene(Scene):
         draw_panel(surface, rect, edge=edge)
         x = rect.x + 20
         info_w = rect.width - 40 - 330
-        head = f"{level.title}  -  BOSS" if level.boss else level.title
+        # The crown marks a boss on the map; here it is said, unless the title says it.
+        boss = level.boss and "boss" not in level.title.casefold()
+        head = f"{level.title}  -  boss level" if boss else level.title
         title = a.fit(head, 40, theme.TEXT, info_w)
         surface.blit(title, (x, rect.y + 10))
         goal = a.fit(level.goal_text, 28, theme.ACCENT, info_w)
@@ -398,7 +403,7 @@ class LevelSelectScene(Scene):
             draw_text(
                 surface, a, "Locked - needs", 28, color, (right.x + 34, right.y + 22), "midleft"
             )
-            lines = a.wrap(status.needs, 24, right.width)[:3]
+            lines = a.wrap(status.needs, 24, right.width)[:2]
             for i, line in enumerate(lines):
                 surf = a.fit(line, 24, theme.TEXT, right.width, bold=False)
                 surface.blit(surf, (right.x, right.y + 44 + i * 24))
