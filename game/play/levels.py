@@ -58,8 +58,9 @@ Goals, as the session plays them:
   faults the level does not forgive: ``allowed_faults`` lets an early level teach one
   thing at a time (the coach still cues the others, they just do not break a streak).
   A rep off the ``tempo`` by more than ``tolerance_s`` in any phase counts but is not
-  clean (the session caps its score just under the clean bar, so points see it too). Points are the sum of rep scores (0-100 each); with ``combo`` above 1, each
-  clean rep straight after a clean rep scores ``combo`` times as much.
+  clean (the session caps its score just under the clean bar, so points see it too).
+  Points are the sum of rep scores (0-100 each); with ``combo`` above 1, each clean rep
+  straight after a clean rep scores ``combo`` times as much.
 - **hold**: the level is complete when the player has spent ``hold_s`` seconds in the
   posture (wobbles pause the count, they do not reset it). Points reward holding it in
   one go: ``100 x longest unbroken good stretch / hold_s``, rounded down and capped at

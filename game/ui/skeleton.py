@@ -5,6 +5,11 @@ pelvis and thighs glow pink) and *how deep the rep is* (legs go amber on the way
 green once the level's depth target is reached). Landmarks the model is unsure of are
 drawn faint instead of confidently wrong.
 
+The form is drawn on the body too: a fault the coach sees turns its region of the
+skeleton red (``FAULT_REGIONS``: the pelvis and its glow for a tucked tail, the hips and
+thighs for weight pushed forward...), and a posture hold held well turns the whole
+skeleton the good colour (``tint``).
+
 Converting a frame's image or mask into a scaled surface is the only costly part, so it
 happens in :meth:`Stage.prepare` (called from ``update``) once per *new* frame; drawing
 then only blits what was prepared.
@@ -25,11 +30,13 @@ from game.ui.assets import gradient
 from game.ui.theme import Color
 
 __all__ = [
+    "FAULT_REGIONS",
     "VISIBLE_MIN",
     "LegState",
     "Stage",
     "fit_rect",
     "landmarks_to_px",
+    "part_colors",
 ]
 
 #: Below this visibility a landmark is drawn faint (MediaPipe's own drawing threshold,
@@ -45,9 +52,29 @@ SILHOUETTE_ALPHA = 215
 class _Part(IntEnum):
     """What a bone or joint belongs to, which decides its colour."""
 
-    BODY = 0
-    LEG = 1
-    PELVIS = 2
+    BODY = 0  # head, arms, shoulders
+    LEG = 1  # knees and shins
+    PELVIS = 2  # the hip joints and the line between them (where the glutes glow)
+    TORSO = 3  # shoulder to hip, each side
+    THIGH = 4  # hip to knee
+    FOOT = 5  # ankle, heel and toes
+
+
+#: Parts drawn in the legs' colour (standing, going down, past the target).
+_LEG_PARTS = frozenset({_Part.LEG, _Part.THIGH, _Part.FOOT})
+#: Where each fault shows on the body: that region turns red while the fault is live.
+#: The pelvis glow turns red with it when the region holds the pelvis and the fault is
+#: about the pelvis or the glutes themselves.
+FAULT_REGIONS: dict[str, frozenset[_Part]] = {
+    "tail_tuck": frozenset({_Part.PELVIS}),
+    "glutes_low": frozenset({_Part.PELVIS}),
+    "weight_forward": frozenset({_Part.PELVIS, _Part.THIGH}),
+    "heels_lift": frozenset({_Part.FOOT}),
+    "knees_cave": frozenset({_Part.LEG, _Part.THIGH}),
+    "forward_lean": frozenset({_Part.TORSO}),
+    "shallow": frozenset(),  # the depth gauge says it
+}
+_GLOW_FAULTS = frozenset({"tail_tuck", "glutes_low"})
 
 
 def _bone_part(a: Landmark, b: Landmark) -> tuple[_Part, float]:
@@ -55,9 +82,13 @@ def _bone_part(a: Landmark, b: Landmark) -> tuple[_Part, float]:
     for s in Side:
         lm = side_landmarks(s)
         if (a, b) == (lm.hip, lm.knee):
-            return _Part.LEG, 9.0  # the thighs: the glutes' lever, drawn heaviest
-        if a in (lm.knee, lm.ankle, lm.heel) and b in (lm.ankle, lm.heel, lm.foot_index):
+            return _Part.THIGH, 9.0  # the thighs: the glutes' lever, drawn heaviest
+        if (a, b) == (lm.knee, lm.ankle):
             return _Part.LEG, 6.0
+        if a in (lm.ankle, lm.heel) and b in (lm.heel, lm.foot_index):
+            return _Part.FOOT, 6.0
+        if {a, b} == {lm.shoulder, lm.hip}:
+            return _Part.TORSO, 5.0
     if {a, b} == {Landmark.LEFT_HIP, Landmark.RIGHT_HIP}:
         return _Part.PELVIS, 7.0
     return _Part.BODY, 5.0
@@ -68,6 +99,8 @@ def _joint_part(j: int) -> tuple[_Part, float]:
         return _Part.PELVIS, 9.0
     if any(j in (side_landmarks(s).knee, side_landmarks(s).ankle) for s in Side):
         return _Part.LEG, 7.0
+    if any(j in (side_landmarks(s).heel, side_landmarks(s).foot_index) for s in Side):
+        return _Part.FOOT, 5.0
     if j == Landmark.NOSE:
         return _Part.BODY, 11.0  # stands for the head
     return _Part.BODY, 5.0
@@ -125,14 +158,31 @@ def _radial_glow(size: int, color: Color) -> pygame.Surface:
     return surf
 
 
+def part_colors(
+    leg_color: Color, tint: Color | None = None, fault: str | None = None
+) -> dict[_Part, Color]:
+    """Each part's colour: body neutral, legs by depth, pelvis pink; all ``tint`` when
+    given; the ``fault``'s region red over either."""
+    colors = {part: leg_color if part in _LEG_PARTS else theme.NEUTRAL for part in _Part}
+    colors[_Part.PELVIS] = theme.GLUTES
+    if tint is not None:
+        colors = dict.fromkeys(_Part, tint)
+    for part in FAULT_REGIONS.get(fault or "", frozenset()):
+        colors[part] = theme.BAD
+    return colors
+
+
 class Stage:
     """Draws one pose frame into ``rect``: backdrop, picture or silhouette, skeleton."""
 
     def __init__(self, rect: pygame.Rect) -> None:
         self.rect = pygame.Rect(rect)
         self._backdrop = self._make_backdrop(self.rect.size)
-        self._glow = _radial_glow(128, theme.GLUTES)
-        self._glow_scaled: pygame.Surface | None = None
+        #: Glow sprites by colour (made on first use: the palette can change), and the
+        #: size they are scaled to for the current picture.
+        self._glows: dict[Color, pygame.Surface] = {}
+        self._glows_scaled: dict[Color, pygame.Surface] = {}
+        self._glow_size = 0
         self._prepared_for: PoseFrame | None = None
         self._picture: pygame.Surface | None = None
         self.fit: pygame.Rect = fit_rect((4, 3), self.rect)
@@ -214,8 +264,22 @@ class Stage:
             default=0.0,
         )
         size = max(24, round(thigh * 1.5 / 4) * 4)  # 4 px steps: no rescale for jitter
-        if self._glow_scaled is None or self._glow_scaled.get_width() != size:
-            self._glow_scaled = pygame.transform.smoothscale(self._glow, (size, size))
+        if size != self._glow_size:
+            self._glow_size = size
+            self._glows_scaled.clear()
+
+    def _glow(self, color: Color) -> pygame.Surface | None:
+        """The pelvis glow in ``color`` at the current size (scaled once per size)."""
+        if not self._glow_size:
+            return None
+        scaled = self._glows_scaled.get(color)
+        if scaled is None:
+            sprite = self._glows.get(color)
+            if sprite is None:
+                sprite = self._glows[color] = _radial_glow(128, color)
+            size = (self._glow_size, self._glow_size)
+            scaled = self._glows_scaled[color] = pygame.transform.smoothscale(sprite, size)
+        return scaled
 
     @staticmethod
     def _make_picture(frame: PoseFrame, fit: pygame.Rect) -> pygame.Surface | None:
@@ -259,7 +323,17 @@ class Stage:
 
     # -- draw side -----------------------------------------------------------------
 
-    def draw(self, surface: pygame.Surface, legs: LegState, show_skeleton: bool = True) -> None:
+    def draw(
+        self,
+        surface: pygame.Surface,
+        legs: LegState,
+        show_skeleton: bool = True,
+        *,
+        tint: Color | None = None,
+        fault: str | None = None,
+    ) -> None:
+        """Draw the stage. ``tint`` colours the whole skeleton (a hold held well);
+        ``fault`` turns that fault's region red (see ``FAULT_REGIONS``)."""
         surface.blit(self._backdrop, self.rect)
         floor = pygame.Rect(
             self.rect.x,
@@ -278,22 +352,28 @@ class Stage:
         if self._picture is not None:
             surface.blit(self._picture, self.fit)
         if show_skeleton and self.points is not None:
-            self._draw_glow(surface)
-            self._draw_skeleton(surface, LEG_COLORS[legs])
+            colors = part_colors(LEG_COLORS[legs], tint, fault)
+            if fault in _GLOW_FAULTS:
+                glow = theme.BAD
+            elif tint is not None and fault is None:
+                glow = tint
+            else:
+                glow = theme.GLUTES
+            self._draw_glow(surface, glow)
+            self._draw_skeleton(surface, colors)
 
-    def _draw_glow(self, surface: pygame.Surface) -> None:
+    def _draw_glow(self, surface: pygame.Surface, color: Color) -> None:
         pts, vis = self.points, self.visible
         assert pts is not None and vis is not None
         if not (vis[Landmark.LEFT_HIP] or vis[Landmark.RIGHT_HIP]):
             return
         hips = self.hips_px
-        glow = self._glow_scaled
+        glow = self._glow(color)
         if hips is not None and glow is not None:
             surface.blit(glow, glow.get_rect(center=(round(hips[0]), round(hips[1]))))
 
-    def _draw_skeleton(self, surface: pygame.Surface, leg_color: Color) -> None:
+    def _draw_skeleton(self, surface: pygame.Surface, colors: dict[_Part, Color]) -> None:
         unit = self._unit
-        colors = {_Part.BODY: theme.NEUTRAL, _Part.LEG: leg_color, _Part.PELVIS: theme.GLUTES}
         faint = theme.blend(theme.NEUTRAL, theme.BG_DEEP, 0.65)
         outline = theme.BG_DEEP
         line = pygame.draw.line
@@ -305,7 +385,7 @@ class Stage:
             line(surface, outline, a, b, width + pad)
         if self._neck is not None:
             line(surface, outline, *self._neck, round(9 * unit))
-            line(surface, theme.NEUTRAL, *self._neck, round(5 * unit))
+            line(surface, colors[_Part.BODY], *self._neck, round(5 * unit))
         for a, b, part, width in self._bones:
             line(surface, colors[part], a, b, width)
         circle = pygame.draw.circle

@@ -12,6 +12,12 @@ effects all stand still.
 A live level also holds its clock by itself while the camera is lost or the player is
 out of view or not alone (:class:`~game.ui.live_watch.LiveWatch`): the session gets no
 frames meanwhile, a big message says why, and play resumes when good frames return.
+
+The level's kind decides what is coached: a squat set shows reps, the depth gauge (with
+the level's ceiling), its tempo, streak and combo, and cues the moment a fault shows,
+colouring that region of the skeleton; a posture hold shows the seconds held toward the
+goal and the posture's state, with the skeleton green while it is good and the faulty
+region red while it is not.
 """
 
 from __future__ import annotations
@@ -21,17 +27,28 @@ from enum import StrEnum
 
 import pygame
 
-from game.coach.scoring import CLEAN_REP_MIN_SCORE
-from game.play.levels import Level
-from game.play.session import LevelSession, SessionEvent, SessionStatus
-from game.pose.frame import PoseFrame
+from game.coach.holds import HOLD_CUES
+from game.coach.scoring import CLEAN_REP_MIN_SCORE, PRAISE
+from game.play.levels import Level, SquatGoals
+from game.play.session import HoldSession, LevelSession, SessionEvent, SessionStatus, start_session
+from game.play.stand_in import demo_spec_for_level
+from game.pose.frame import FAULTS, PoseFrame
 from game.pose.model import ModelError
-from game.pose.source import SourceError, SourceUnavailable, parse_spec
+from game.pose.source import SourceError, SourceUnavailable
 from game.ui import theme
 from game.ui.context import GameContext
 from game.ui.effects import Effects
 from game.ui.feed import PoseFeed
-from game.ui.hud import CUE_RECT, CUE_SIZE, HINT_SIZE, STAGE_RECT, Hud, HudState
+from game.ui.hud import (
+    CUE_RECT,
+    CUE_SIZE,
+    HINT_SIZE,
+    STAGE_RECT,
+    HoldHudState,
+    Hud,
+    HudState,
+    hold_state_color,
+)
 from game.ui.live_watch import CAMERA_LOST, LiveWatch
 from game.ui.scene import Scene
 from game.ui.scenes.framing import FramingScene, fitting_size
@@ -39,6 +56,7 @@ from game.ui.scenes.pause import PauseScene
 from game.ui.scenes.results import ResultsScene
 from game.ui.skeleton import LegState, Stage
 from game.ui.sound import Cue, rep_cue
+from game.ui.theme import Color
 from game.ui.widgets import BACK_KEYS, draw_banner, draw_panel, draw_text
 
 __all__ = ["COUNTDOWN_S", "CUE_SHOW_S", "PlayPhase", "PlayScene", "spec_for_level"]
@@ -51,25 +69,27 @@ CUE_FADE_S = 0.6
 #: After the last rep or the buzzer, the play screen stays this long (rewards finish).
 FINISH_HOLD_S = 1.5
 PARTIAL_TEXT = "Deeper!"
+#: What flashes on the stage when a rep does not count, by the session's reason.
+MISS_TEXT = {"too_deep": "Too deep!", "no_pause": "Pause!"}
+#: Short names of a hold's faults, for the panel beside the bar.
+HOLD_FAULT_WORDS = {"weight_forward": "Weight forward", "tail_tuck": "Tail tucked under"}
+HOLD_STATE_WORDS = {"good": "In position", "out": "Get in position", "unseen": "Side-on, please"}
+UNSEEN_HOLD_TEXT = "Turn side-on to the camera"
 #: The hold message's size: the HUD's cue size (readable from ~3 m) and a bit more.
 HOLD_SIZE = 80
 _BURST_COLORS = [theme.GOOD, theme.SELECT, theme.GLUTES, theme.TEXT]
 
 
 def spec_for_level(spec: str, level: Level) -> str:
-    """The source spec to open for ``level``: a plain demo does as many reps as it asks.
+    """The source spec to open for ``level``: the demo athlete plays the level as asked.
 
-    The demo athlete stands in for a player, so ``demo`` without a ``reps`` parameter
-    plays the whole level rather than its own default count (and a level could never
-    be finished by it). An explicit ``reps=`` is kept: someone wants exactly that.
+    The demo stands in for a player, so ``demo`` plays the whole level rather than its
+    own default set (and a level could never be finished by it): the level's reps,
+    tempo, pause and depth band, or its posture held past the goal
+    (:func:`~game.play.stand_in.demo_spec_for_level`). What the spec says is kept
+    (``reps=3`` is exactly three reps). Other sources come back unchanged.
     """
-    try:
-        parsed = parse_spec(spec)
-    except SourceError:
-        return spec  # opening it reports the problem to the player
-    if parsed.kind != "demo" or "reps" in parsed.params:
-        return spec
-    return f"{spec}{'&' if '?' in spec else '?'}reps={level.reps}"
+    return demo_spec_for_level(spec, level)
 
 
 class PlayPhase(StrEnum):
@@ -86,7 +106,7 @@ class PlayScene(Scene):
         super().__init__()
         self.ctx = ctx
         self.level = level
-        self.session = LevelSession(level)
+        self.session = start_session(level)
         self.phase = PlayPhase.COUNTDOWN
         self.error_lines: list[str] = []
         self.feed: PoseFeed | None = None
@@ -100,6 +120,9 @@ class PlayScene(Scene):
         self.effects = Effects()
         self.cue_lines: tuple[str, ...] = ()
         self.cue_age_s = math.inf
+        self.cue_color: Color | None = None
+        #: The fault whose region the skeleton shows red, while the cue about it is up.
+        self.cue_fault: str | None = None
         self.reached_target = False
         self.legs = LegState.NEUTRAL
         self.source_note: str | None = None
@@ -237,17 +260,54 @@ class PlayScene(Scene):
         if event.kind == "rep" and event.rep is not None:
             self.ctx.sound.play(rep_cue(event.clean, bool(event.rep.faults)))
             score = event.rep.score
+            gained = (
+                f"+{event.points}"
+                if event.multiplier == 1
+                else f"+{event.points} x{event.multiplier:g}"
+            )
             if event.clean:
                 self.effects.burst(hips, _BURST_COLORS)
                 self.effects.flash()
-                self.effects.float_text(f"+{score}", (hips[0], hips[1] - 70), theme.GOOD, 88)
+                self.effects.float_text(gained, (hips[0], hips[1] - 70), theme.GOOD, 88)
             else:
                 color = theme.score_color(score, CLEAN_REP_MIN_SCORE)
-                self.effects.float_text(f"+{score}", (hips[0], hips[1] - 70), color, 64)
-            if event.rep.cues and self.session.last_cue:  # a rep without a cue keeps quiet
-                lines = self.ctx.assets.wrap(self.session.last_cue, CUE_SIZE, CUE_RECT.width - 40)
-                self.cue_lines = tuple(lines)
-                self.cue_age_s = 0.0
+                self.effects.float_text(gained, (hips[0], hips[1] - 70), color, 64)
+            if event.cue:  # a rep without a cue keeps quiet
+                self._show_cue(event.cue, self._unforgiven(event.rep.faults))
+        elif event.kind == "miss":
+            self.ctx.sound.play(Cue.FAULT)
+            self._float_warning(MISS_TEXT.get(event.reason or "", "Doesn't count"))
+            if event.cue:
+                self._show_cue(event.cue, None)
+        elif event.kind == "cue" and event.cue:
+            # Said the moment it shows (a tuck at the bottom, a wobble in a hold).
+            if event.fault is not None:
+                self.ctx.sound.play(Cue.FAULT)
+            if not isinstance(self.session, HoldSession):  # a hold's strip shows its state
+                self._show_cue(event.cue, event.fault)
+        elif event.kind == "streak":
+            self.ctx.sound.play(Cue.STAR)
+            self.effects.burst(hips, _BURST_COLORS)
+            self.effects.float_text(
+                f"{event.streak} in a row!",
+                (STAGE_RECT.centerx, STAGE_RECT.y + 110),
+                theme.GOOD,
+                96,
+                life_s=1.4,
+                rise=False,
+            )
+        elif event.kind == "hold_start":
+            self.ctx.sound.play(Cue.REP)
+        elif event.kind == "hold_break" and event.fault is not None:
+            self.effects.float_text(
+                HOLD_FAULT_WORDS.get(event.fault, "Hold it!"),
+                (hips[0], hips[1] - 70),
+                theme.WARN,
+                64,
+                life_s=1.2,
+            )
+        elif event.kind == "no_streak":
+            self.finish_text = f"Best streak {event.streak} - not enough"
         elif event.kind == "partial":
             self.ctx.sound.play(Cue.FAULT)
             self.effects.float_text(
@@ -259,14 +319,42 @@ class PlayScene(Scene):
                 rise=False,
             )
         elif event.kind == "complete":
-            self.finish_text = "Level complete!"
+            hold = isinstance(self.session, HoldSession)
+            self.finish_text = "Hold complete!" if hold else "Level complete!"
         elif event.kind == "time_up":
             self.finish_text = "Time's up!"
         elif event.kind == "ended":
             self.finish_text = "The recording has ended"
 
+    def _show_cue(self, cue: str, fault: str | None) -> None:
+        """Put ``cue`` up in the strip now, and light ``fault``'s region while it shows."""
+        lines = self.ctx.assets.wrap(cue, CUE_SIZE, CUE_RECT.width - 40)
+        self.cue_lines = tuple(lines)
+        self.cue_age_s = 0.0
+        self.cue_fault = fault
+        self.cue_color = theme.GOOD if cue == PRAISE else None
+
+    def _float_warning(self, text: str) -> None:
+        self.effects.float_text(
+            text,
+            (STAGE_RECT.centerx, STAGE_RECT.y + 110),
+            theme.WARN,
+            110,
+            life_s=1.2,
+            rise=False,
+        )
+
+    def _unforgiven(self, faults: tuple[str, ...]) -> str | None:
+        """The most important of ``faults`` this level does not forgive."""
+        goals = self.level.goals
+        allowed = goals.allowed_faults if isinstance(goals, SquatGoals) else frozenset()
+        return next((f for f in FAULTS if f in faults and f not in allowed), None)
+
     def _update_legs(self) -> None:
         """Legs: neutral standing, amber on the way down, green once past the target."""
+        if not isinstance(self.session, LevelSession):
+            self.legs = LegState.NEUTRAL  # a hold colours the whole body instead
+            return
         depth = self.session.depth_deg
         th = self.session.coach.thresholds
         if not math.isfinite(depth) or self.phase is not PlayPhase.RUNNING:
@@ -301,9 +389,12 @@ class PlayScene(Scene):
         latest = self.feed.latest if self.feed is not None else None
         return latest is not None and latest.has_person
 
-    def _hud_state(self) -> HudState:
+    def _hud_state(self) -> HudState | HoldHudState:
         s = self.session
         alpha = self.cue_alpha
+        if isinstance(s, HoldSession):
+            return self._hold_hud_state(s)
+        goals = s.goals
         return HudState(
             level_title=self.level.title,
             reps_done=len(s.reps),
@@ -319,7 +410,62 @@ class PlayScene(Scene):
             cue_lines=self.cue_lines if alpha > 0 else (),
             cue_alpha=alpha,
             hint_lines=self.hint_lines,
+            ceiling_deg=goals.max_depth_deg,
+            extras=squat_extras(s),
+            cue_color=self.cue_color,
         )
+
+    @property
+    def hold_state(self) -> str:
+        """The hold's live state: good, fault, out (of the posture) or unseen."""
+        s = self.session
+        if not isinstance(s, HoldSession) or self.phase is not PlayPhase.RUNNING:
+            return "unseen"
+        if not s.measurable:
+            return "unseen"
+        if s.good:
+            return "good"
+        return "fault" if s.in_position and s.fault is not None else "out"
+
+    def _hold_hud_state(self, s: HoldSession) -> HoldHudState:
+        posture = s.goals.posture
+        state = self.hold_state
+        if state == "fault" and s.fault is not None:
+            label = HOLD_FAULT_WORDS.get(s.fault, s.fault.replace("_", " ").capitalize())
+            sentence = HOLD_CUES.get(s.fault, label)
+        elif state == "good":
+            label, sentence = HOLD_STATE_WORDS["good"], HOLD_CUES[posture]
+        elif state == "out":
+            label, sentence = HOLD_STATE_WORDS["out"], HOLD_CUES[f"get_in_position_{posture}"]
+        else:
+            label, sentence = HOLD_STATE_WORDS["unseen"], UNSEEN_HOLD_TEXT
+        running = self.phase in (PlayPhase.RUNNING, PlayPhase.FINISHING)
+        lines = self.ctx.assets.wrap(sentence, CUE_SIZE, CUE_RECT.width - 40)
+        return HoldHudState(
+            level_title=self.level.title,
+            hold_goal_s=s.hold_s,
+            good_s=s.good_s,
+            streak_s=s.streak_s,
+            longest_s=s.longest_s,
+            points=s.points,
+            time_left_s=s.time_left_s,
+            state=state,
+            state_text=label,
+            cue_lines=tuple(lines) if running else (),
+            cue_alpha=1.0 if running else 0.0,
+            cue_color=hold_state_color(state) if state != "unseen" else theme.TEXT_DIM,
+            hint_lines=self.hint_lines,
+        )
+
+    def _skeleton_look(self) -> tuple[Color | None, str | None]:
+        """(tint, fault region) for the stage: a hold by its live state, a squat set by
+        the fault its cue is about while that cue shows."""
+        if isinstance(self.session, HoldSession):
+            state = self.hold_state
+            if state == "good":
+                return theme.GOOD, None
+            return None, self.session.fault if state == "fault" else None
+        return None, self.cue_fault if self.cue_alpha > 0 else None
 
     # -- draw ------------------------------------------------------------------------
 
@@ -329,7 +475,8 @@ class PlayScene(Scene):
             self._draw_error(surface)
             return
         a = self.ctx.assets
-        self.stage.draw(surface, self.legs)
+        tint, fault = self._skeleton_look()
+        self.stage.draw(surface, self.legs, tint=tint, fault=fault)
         surface.set_clip(STAGE_RECT)
         self.effects.draw(surface, a, STAGE_RECT, self._flash_layer)
         surface.set_clip(None)
@@ -404,3 +551,35 @@ class PlayScene(Scene):
             (640, box.bottom - 30),
             "midbottom",
         )
+
+
+def squat_extras(session: LevelSession) -> tuple[tuple[str, Color], ...]:
+    """The HUD lines for a squat set's extra goals: its tempo (and the last rep's), the
+    bottom pause, the clean streak and the combo; none for a plain set."""
+    goals = session.goals
+    verdict = session.last_verdict
+    timing = verdict.timing if verdict is not None else None
+    lines: list[tuple[str, Color]] = []
+    if goals.tempo is not None:
+        t = goals.tempo
+        lines.append((f"TEMPO {t.down_s:g}-{t.pause_s:g}-{t.up_s:g}", theme.TEXT))
+        if timing is not None and verdict is not None:
+            color = theme.WARN if verdict.tempo_misses else theme.GOOD
+            lines.append((f"last {timing.text()}", color))
+    elif goals.pause_s is not None:
+        lines.append((f"PAUSE {goals.pause_s:g} s", theme.TEXT))
+        if timing is not None and verdict is not None:
+            color = theme.WARN if verdict.reason == "no_pause" else theme.GOOD
+            lines.append((f"last {timing.pause_s:.1f} s", color))
+    if goals.streak is not None:
+        done = session.best_streak >= goals.streak
+        shown = goals.streak if done else session.streak
+        color = theme.GOOD if done else theme.TEXT
+        lines.append((f"STREAK {shown}/{goals.streak}{' done' if done else ''}", color))
+    combo = session.level.modifiers.combo
+    if combo > 1:
+        live = session.multiplier > 1
+        lines.append(
+            (f"COMBO x{combo:g}{' on' if live else ''}", theme.SELECT if live else theme.MUTED)
+        )
+    return tuple(lines)
