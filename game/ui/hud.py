@@ -234,7 +234,9 @@ class Hud:
             surface.blit(self._panel_layer, PANEL_RECT)
         cx = PANEL_RECT.centerx
         held = max(0, math.floor(s.good_s + 1e-9))
-        color = theme.GOOD if s.state == "good" else theme.TEXT
+        share = max(0.0, min(1.0, s.good_s / s.hold_goal_s)) if s.hold_goal_s > 0 else 0.0
+        done = share >= 1.0
+        color = theme.GOOD if s.state == "good" or done else theme.TEXT
         number = draw_text(surface, a, str(held), 124, color, (cx + 10, 88), "topright")
         goal = f"/ {s.hold_goal_s:g} s"
         draw_text(
@@ -251,11 +253,13 @@ class Hud:
         draw_text(surface, a, format_time(s.time_left_s), 60, clock_color, (_COL2, 214))
 
         # The bar fills toward the goal: all the seconds held, wobbles only pause it.
-        share = max(0.0, min(1.0, s.good_s / s.hold_goal_s)) if s.hold_goal_s > 0 else 0.0
         fill_h = round(_GAUGE.height * share)
         if fill_h > 0:
             fill = pygame.Rect(_GAUGE.x, _GAUGE.bottom - fill_h, _GAUGE.width, fill_h)
-            bar = theme.GOOD if s.state == "good" else theme.WARN
+            if s.state == "good" or done:
+                bar = theme.GOOD
+            else:  # paused: amber while the posture is off, muted while nobody is judged
+                bar = theme.WARN if s.state in ("fault", "out") else theme.MUTED
             pygame.draw.rect(surface, bar, fill, border_radius=8)
         pygame.draw.rect(surface, theme.PANEL_EDGE, _GAUGE, width=2, border_radius=8)
         state_color = hold_state_color(s.state)

@@ -179,3 +179,54 @@ def test_a_hold_never_held_well_earns_nothing(app: GameApp) -> None:
     assert play.session.status is SessionStatus.FAILED
     assert result.fail_reason == "ended" and play.finish_text == "The recording has ended"
     assert not result.completed and result.stars == 0 and result.hold_s < 5
+
+
+COMBO_LEVEL = """\
+format = 2
+id = "combo"
+world = 1
+title = "Combo"
+teaching = "Clean reps in a row score more."
+kind = "squats"
+time_limit_s = 60
+
+[goals]
+reps = 3
+depth_deg = 90
+
+[stars]
+thresholds = [100, 200, 400]
+
+[modifiers]
+combo = 1.5
+"""
+
+
+def test_the_combo_line_lights_up_after_a_clean_rep(tmp_path) -> None:
+    from game.play.levels import load_level
+    from game.pose.sources import open_source
+
+    path = tmp_path / "combo.toml"
+    path.write_text(COMBO_LEVEL)
+    session = LevelSession(load_level(path))
+    assert squat_extras(session) == (("COMBO x1.5", theme.MUTED),)
+    with open_source("demo?reps=1&mask=false") as source:
+        for frame in source.frames():
+            session.add_frame(frame)
+    assert [r.score for r in session.reps] == [100]
+    assert squat_extras(session) == (("COMBO x1.5 on", theme.SELECT),)
+
+
+def test_a_long_cue_wraps_into_even_lines(app: GameApp) -> None:
+    from game.ui.hud import CUE_RECT
+    from game.ui.scenes.play import balanced_wrap
+
+    assets = app.ctx.assets
+    width = CUE_RECT.width - 40
+    plain = assets.wrap(HOLD_CUES["stand_heels"], CUE_SIZE, width)
+    lines = balanced_wrap(assets, HOLD_CUES["stand_heels"], CUE_SIZE, width)
+    assert len(lines) == len(plain) == 2 and plain[-1] == "it!"  # what it fixes
+    assert " ".join(lines) == HOLD_CUES["stand_heels"]
+    widths = [assets.font(CUE_SIZE).size(line)[0] for line in lines]
+    assert max(widths) <= width and min(widths) > 0.6 * max(widths)
+    assert balanced_wrap(assets, "Deeper!", CUE_SIZE, width) == ("Deeper!",)

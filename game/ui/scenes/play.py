@@ -36,6 +36,7 @@ from game.pose.frame import FAULTS, PoseFrame
 from game.pose.model import ModelError
 from game.pose.source import SourceError, SourceUnavailable
 from game.ui import theme
+from game.ui.assets import Assets
 from game.ui.context import GameContext
 from game.ui.effects import Effects
 from game.ui.feed import PoseFeed
@@ -69,6 +70,11 @@ CUE_FADE_S = 0.6
 #: After the last rep or the buzzer, the play screen stays this long (rewards finish).
 FINISH_HOLD_S = 1.5
 PARTIAL_TEXT = "Deeper!"
+#: Step (px) by which a wrapped cue's width is narrowed to even out its lines.
+BALANCE_STEP_PX = 20
+#: The streak cheer sits near the top of the stage: the rep's points rise from the hips
+#: at the same moment and must not run into it.
+STREAK_TEXT_Y = 64
 #: What flashes on the stage when a rep does not count, by the session's reason.
 MISS_TEXT = {"too_deep": "Too deep!", "no_pause": "Pause!"}
 #: Short names of a hold's faults, for the panel beside the bar.
@@ -123,6 +129,7 @@ class PlayScene(Scene):
         self.cue_color: Color | None = None
         #: The fault whose region the skeleton shows red, while the cue about it is up.
         self.cue_fault: str | None = None
+        self._wrapped: dict[str, tuple[str, ...]] = {}
         self.reached_target = False
         self.legs = LegState.NEUTRAL
         self.source_note: str | None = None
@@ -290,7 +297,7 @@ class PlayScene(Scene):
             self.effects.burst(hips, _BURST_COLORS)
             self.effects.float_text(
                 f"{event.streak} in a row!",
-                (STAGE_RECT.centerx, STAGE_RECT.y + 110),
+                (STAGE_RECT.centerx, STAGE_RECT.y + STREAK_TEXT_Y),
                 theme.GOOD,
                 96,
                 life_s=1.4,
@@ -328,8 +335,7 @@ class PlayScene(Scene):
 
     def _show_cue(self, cue: str, fault: str | None) -> None:
         """Put ``cue`` up in the strip now, and light ``fault``'s region while it shows."""
-        lines = self.ctx.assets.wrap(cue, CUE_SIZE, CUE_RECT.width - 40)
-        self.cue_lines = tuple(lines)
+        self.cue_lines = balanced_wrap(self.ctx.assets, cue, CUE_SIZE, CUE_RECT.width - 40)
         self.cue_age_s = 0.0
         self.cue_fault = fault
         self.cue_color = theme.GOOD if cue == PRAISE else None
@@ -439,8 +445,14 @@ class PlayScene(Scene):
             label, sentence = HOLD_STATE_WORDS["out"], HOLD_CUES[f"get_in_position_{posture}"]
         else:
             label, sentence = HOLD_STATE_WORDS["unseen"], UNSEEN_HOLD_TEXT
-        running = self.phase in (PlayPhase.RUNNING, PlayPhase.FINISHING)
-        lines = self.ctx.assets.wrap(sentence, CUE_SIZE, CUE_RECT.width - 40)
+        running = self.phase is PlayPhase.RUNNING
+        if not running:  # before the clock starts and after it stops, no live state
+            label = "Get ready" if self.phase is PlayPhase.COUNTDOWN else ""
+        lines = self._wrapped.get(sentence)
+        if lines is None:  # a handful of sentences, wrapped once each
+            lines = self._wrapped[sentence] = balanced_wrap(
+                self.ctx.assets, sentence, CUE_SIZE, CUE_RECT.width - 40
+            )
         return HoldHudState(
             level_title=self.level.title,
             hold_goal_s=s.hold_s,
@@ -451,7 +463,7 @@ class PlayScene(Scene):
             time_left_s=s.time_left_s,
             state=state,
             state_text=label,
-            cue_lines=tuple(lines) if running else (),
+            cue_lines=lines if running else (),
             cue_alpha=1.0 if running else 0.0,
             cue_color=hold_state_color(state) if state != "unseen" else theme.TEXT_DIM,
             hint_lines=self.hint_lines,
@@ -551,6 +563,19 @@ class PlayScene(Scene):
             (640, box.bottom - 30),
             "midbottom",
         )
+
+
+def balanced_wrap(assets: Assets, text: str, size: int, max_width: int) -> tuple[str, ...]:
+    """``text`` wrapped to ``max_width`` in as few lines as it needs, with the lines as
+    even as possible: a cue never ends on one lonely word ("hold" / "it!")."""
+    lines = assets.wrap(text, size, max_width)
+    width = max_width
+    while len(lines) > 1 and width > max_width // 2:
+        narrower = assets.wrap(text, size, width - BALANCE_STEP_PX)
+        if len(narrower) > len(lines):
+            break
+        lines, width = narrower, width - BALANCE_STEP_PX
+    return tuple(lines)
 
 
 def squat_extras(session: LevelSession) -> tuple[tuple[str, Color], ...]:
