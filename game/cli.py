@@ -234,7 +234,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
     jobs = args.jobs or default_jobs()
     try:
         source = open_source(
-            args.source, model=args.model, keep_image=bool(args.overlay), jobs=jobs
+            args.source, model=args.model, keep_image=bool(args.overlay), jobs=jobs, preload=True
         )
     except (SourceError, SourceUnavailable, ModelError) as exc:
         print(f"glutes-high analyze: {exc}", file=sys.stderr)

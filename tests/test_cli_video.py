@@ -138,3 +138,11 @@ def test_jobs_must_be_a_positive_whole_number(capsys):
             main(["analyze", str(CLIP), "--jobs", bad])
         assert info.value.code == 2
         assert "--jobs" in capsys.readouterr().err
+
+
+def test_two_jobs_on_the_command_line_stay_quiet_and_count_the_reps():
+    """The parallel path end to end: spawned workers log where the parent does."""
+    clip = CLIP.with_name("side_frontsquat_barbell_3reps.mp4")  # long enough to split
+    quiet = run_cli("analyze", str(clip), "--json", "--jobs", "2")
+    assert json.loads(quiet.stdout)["rep_count"] == 3
+    assert not any(noise in quiet.stderr for noise in NATIVE_NOISE), quiet.stderr

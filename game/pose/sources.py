@@ -19,13 +19,16 @@ def open_source(
     mask: bool = True,
     keep_image: bool = False,
     jobs: int = 1,
+    preload: bool = False,
 ) -> PoseSource:
     """Open ``demo...``, ``camera[:N]``, a recording or a video file as a PoseSource.
 
     ``model`` overrides the pose model (else ``$GLUTES_HIGH_MODEL``, else the shipped
     one); ``keep_image`` attaches the picture to each frame (the game draws it); ``jobs``
     above 1 lets a long video file be inferred in that many processes at once (see
-    :mod:`game.pose.parallel`; recordings, the demo and cameras are one stream).
+    :mod:`game.pose.parallel`; recordings, the demo and cameras are one stream);
+    ``preload`` starts loading a video's model while the file is probed (for a caller
+    about to read it all).
     Raises ``SourceError`` for a malformed spec, ``SourceUnavailable`` for one that cannot
     be opened here, and ``ModelError`` for a missing or damaged model; every message is
     meant for the player.
@@ -51,5 +54,10 @@ def open_source(
     from game.pose.video import VideoSource
 
     return VideoSource(
-        spec.path, model=resolve_model(model), mask=mask, keep_image=keep_image, jobs=jobs
+        spec.path,
+        model=resolve_model(model),
+        mask=mask,
+        keep_image=keep_image,
+        jobs=jobs,
+        preload=preload,
     )

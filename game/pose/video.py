@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DecodedFrame",
+    "ModelLoad",
     "VideoPass",
     "VideoProbe",
     "VideoSource",
@@ -139,6 +140,7 @@ def infer_video(
     start: int = 0,
     keep_from: int | None = None,
     stop: int | None = None,
+    loading: ModelLoad | None = None,
 ) -> VideoPass:
     """Pose frames of video frames ``start`` to ``stop``, one stream, three threads.
 
@@ -150,10 +152,12 @@ def infer_video(
 
     Frames before ``keep_from`` are inferred and dropped: a chunk of a parallel pass
     starts a little early so MediaPipe's tracking has settled when its first kept frame
-    comes (see :mod:`game.pose.parallel`). An error in either thread is raised in the
-    reader's thread, and ends the pass.
+    comes (see :mod:`game.pose.parallel`). ``loading`` is a model already being loaded
+    (:class:`ModelLoad`) to use instead of loading one. An error in either thread is
+    raised in the reader's thread, and ends the pass.
     """
-    return VideoPass(path, fps, model, mask, keep_image, start, keep_from, stop)
+    load = loading if loading is not None else ModelLoad(model, mask)
+    return VideoPass(path, fps, load, keep_image, start, keep_from, stop)
 
 
 class VideoPass(Iterator[PoseFrame]):
@@ -168,8 +172,7 @@ class VideoPass(Iterator[PoseFrame]):
         self,
         path: Path,
         fps: float,
-        model: Path,
-        mask: bool,
+        load: ModelLoad,
         keep_image: bool,
         start: int,
         keep_from: int | None,
@@ -180,10 +183,9 @@ class VideoPass(Iterator[PoseFrame]):
         self._inferred: queue.Queue[object] = queue.Queue(INFER_AHEAD_FRAMES)
         keep = start if keep_from is None else keep_from
         self._threads = (
-            # The inference thread first: its model load is the longest start-up step.
             threading.Thread(
                 target=_infer,
-                args=(self._decoded, self._inferred, self.stopped, model, mask, keep_image, keep),
+                args=(self._decoded, self._inferred, self.stopped, load, keep_image, keep),
                 name="video-infer",
                 daemon=True,
             ),
@@ -242,14 +244,13 @@ def _infer(
     decoded: queue.Queue[object],
     out: queue.Queue[object],
     stopped: threading.Event,
-    model: Path,
-    mask: bool,
+    load: ModelLoad,
     keep_image: bool,
     keep_from: int,
 ) -> None:
     item: object = _END
     try:
-        with PoseEstimator(model, mask=mask) as estimator:
+        with load.result() as estimator:
             while True:
                 got = _get(decoded, stopped)
                 if got is _END:
@@ -276,12 +277,68 @@ def _get(q: queue.Queue[object], stopped: threading.Event) -> object:
     return _END
 
 
+class ModelLoad:
+    """A :class:`PoseEstimator` being created on its own thread from the moment this is made.
+
+    Loading the model is the longest step of a pass's start-up (~0.15 s, plus ~30 ms to
+    import MediaPipe's modules); started early it overlaps whatever the caller still has
+    to do (opening and probing the file, the first decodes, importing the coach).
+    MediaPipe releases the GIL while it loads.
+    """
+
+    def __init__(self, model: Path, mask: bool) -> None:
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._estimator: PoseEstimator | None = None
+        self._error: BaseException | None = None
+        self._discarded = False
+        threading.Thread(
+            target=self._load, args=(model, mask), name="video-model-load", daemon=True
+        ).start()
+
+    def _load(self, model: Path, mask: bool) -> None:
+        try:
+            estimator = PoseEstimator(model, mask=mask)
+        except BaseException as exc:  # raised by result(), in the thread that wants it
+            self._error = exc
+        else:
+            with self._lock:
+                if self._discarded:
+                    estimator.close()
+                else:
+                    self._estimator = estimator
+        self._done.set()
+
+    def result(self) -> PoseEstimator:
+        """The estimator, once loaded (the caller owns it then); or the loading error."""
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        with self._lock:
+            estimator, self._estimator = self._estimator, None
+        if estimator is None:
+            raise RuntimeError("this model load was discarded or already taken")
+        return estimator
+
+    def discard(self) -> None:
+        """Not wanted after all: the estimator is closed as soon as it has loaded."""
+        with self._lock:
+            self._discarded = True
+            estimator, self._estimator = self._estimator, None
+        if estimator is not None:
+            estimator.close()
+
+
 class VideoSource:
     """A video file as a :class:`~game.pose.source.PoseSource` (not live).
 
     ``jobs`` above 1 lets a long video be split into chunks inferred in parallel
     processes (:mod:`game.pose.parallel`); the frames still come out in order, one
     stream, and a short video (or ``jobs=1``) is inferred in this process.
+
+    ``preload`` starts loading the first pass's model at once, while the file is being
+    probed (``analyze`` wants its frames as soon as possible; a caller that only checks
+    that a file opens does not).
     """
 
     def __init__(
@@ -292,11 +349,17 @@ class VideoSource:
         mask: bool = True,
         keep_image: bool = False,
         jobs: int = 1,
+        preload: bool = False,
     ) -> None:
         self.path = Path(path)
         if not self.path.is_file():
             raise SourceUnavailable(f"{self.path}: no such file")
-        probe = probe_video(self.path)
+        self._preloaded = ModelLoad(model, mask) if preload else None
+        try:
+            probe = probe_video(self.path)
+        except BaseException:
+            self.close()
+            raise
         self.model = model
         self.mask = mask
         self.keep_image = keep_image
@@ -315,6 +378,7 @@ class VideoSource:
 
     def frames(self) -> Iterator[PoseFrame]:
         """A fresh pass over the file; decoding and inference start at this call."""
+        loading, self._preloaded = self._preloaded, None
         frames: VideoPass | ParallelPass
         if self.jobs > 1 and self._chunked():
             from game.pose.parallel import ParallelPass
@@ -327,6 +391,7 @@ class VideoSource:
                 mask=self.mask,
                 keep_image=self.keep_image,
                 jobs=self.jobs,
+                loading=loading,
             )
         else:
             frames = infer_video(
@@ -335,6 +400,7 @@ class VideoSource:
                 model=self.model,
                 mask=self.mask,
                 keep_image=self.keep_image,
+                loading=loading,
             )
         self._passes.add(frames)
         return frames
@@ -347,7 +413,10 @@ class VideoSource:
 
     def close(self) -> None:
         """Stop every pass in progress (its threads and worker processes). Safe twice."""
-        for frames in list(self._passes):
+        loading, self._preloaded = getattr(self, "_preloaded", None), None
+        if loading is not None:
+            loading.discard()
+        for frames in list(getattr(self, "_passes", ())):
             frames.stop()
 
 
