@@ -52,7 +52,7 @@ def shipped(level_id: str) -> Level:
         ("tempo-3-1-1", "demo", "demo?reps=5&tempo=3-1-1"),
         ("tempo-3-1-1", "demo?tempo=1-0-1", "demo?tempo=1-0-1&reps=5"),
         ("bottom-pause", "demo", "demo?reps=5&pause=2.5"),
-        ("ladder-middle", "demo", "demo?reps=5&depth=0.746"),
+        ("ladder-middle", "demo", "demo?reps=5&depth=0.829"),
         ("ladder-middle", "demo?depth=1", "demo?depth=1&reps=5"),
         ("first-squats", "demo?hold=stand", "demo?hold=stand"),  # refused when opened
         ("heels-stand", "camera", "camera"),
