@@ -37,6 +37,7 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from game.coach.calibration import Calibration
 from game.coach.coach import MAX_REP_S, Coach, RepResult
 from game.coach.holds import HoldCoach, HoldStep
 from game.coach.reps import RepPhase, RepWindow
@@ -243,6 +244,8 @@ class LevelSession:
     #: A fault the coach saw in the rep under way (cleared when the player stands).
     live_fault: str | None = field(default=None, init=False)
     fail_reason: str | None = field(default=None, init=False)
+    #: The player's own standing numbers, if they calibrated (the coach starts from them).
+    calibration: Calibration | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.level.goals, SquatGoals):
@@ -251,7 +254,7 @@ class LevelSession:
                 "use start_session() or HoldSession"
             )
         self.goals: SquatGoals = self.level.goals
-        self.coach = Coach(depth_target_deg=self.level.depth_deg)
+        self.coach = Coach(depth_target_deg=self.level.depth_deg, calibration=self.calibration)
         # (time, smoothed knee bend) for timing the phases: a whole rep and the standing
         # before it.
         self._trace: deque[tuple[float, float]] = deque()
@@ -512,11 +515,12 @@ class HoldSession:
 Session = LevelSession | HoldSession
 
 
-def start_session(level: Level) -> Session:
-    """The session that plays ``level``'s kind."""
+def start_session(level: Level, calibration: Calibration | None = None) -> Session:
+    """The session that plays ``level``'s kind (a squat set coaches from the player's
+    ``calibration`` when there is one)."""
     if isinstance(level.goals, HoldGoals):
         return HoldSession(level)
-    return LevelSession(level)
+    return LevelSession(level, calibration=calibration)
 
 
 def _tick(session: Session, dt: float) -> list[SessionEvent]:

@@ -14,12 +14,19 @@ asked to stand long enough for the standing part and then do one squat
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pygame
 
-from game.coach.calibration import STAND_S, Calibration, CalibrationStage, Calibrator
-from game.play.scores import ScoreStore
+from game.coach.calibration import (
+    STAND_S,
+    Calibration,
+    CalibrationError,
+    CalibrationStage,
+    Calibrator,
+)
+from game.play.scores import ScoreStore, StoreError
 from game.pose.model import ModelError
 from game.pose.source import SourceError, SourceUnavailable, parse_spec
 from game.ui import theme
@@ -35,11 +42,13 @@ __all__ = [
     "CALIBRATION_FIELD",
     "DONE_SHOW_S",
     "CalibrationScene",
+    "load_calibration",
     "save_calibration",
     "spec_for_calibration",
 ]
 
 CALIBRATION_FIELD = "calibration"
+log = logging.getLogger(__name__)
 #: After saving, the result stays up this long before the scene leaves by itself.
 DONE_SHOW_S = 2.5
 #: The demo athlete stands this long first: the standing part plus a second to settle.
@@ -67,6 +76,25 @@ def spec_for_calibration(spec: str) -> str:
 def save_calibration(store_path: Path, player: str, calibration: Calibration) -> None:
     with ScoreStore(store_path) as store:
         store.set_player_data(player, CALIBRATION_FIELD, calibration.as_dict())
+
+
+def load_calibration(store_path: Path, player: str) -> Calibration | None:
+    """The player's stored calibration; ``None`` when there is none, the store cannot be
+    read, or the record is damaged (the game then coaches without it, and says why in
+    the log rather than refusing to play)."""
+    try:
+        with ScoreStore(store_path) as store:
+            data = store.player_data(player, CALIBRATION_FIELD)
+    except (StoreError, ValueError) as exc:
+        log.warning("calibration unavailable for %s: %s", player, exc)
+        return None
+    if not data:
+        return None
+    try:
+        return Calibration.from_dict(data)
+    except CalibrationError as exc:
+        log.warning("calibration of %s ignored: %s", player, exc)
+        return None
 
 
 class CalibrationScene(Scene):

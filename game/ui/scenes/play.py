@@ -52,6 +52,7 @@ from game.ui.hud import (
 )
 from game.ui.live_watch import CAMERA_LOST, LiveWatch
 from game.ui.scene import Scene
+from game.ui.scenes.calibration import load_calibration
 from game.ui.scenes.framing import FramingScene, fitting_size
 from game.ui.scenes.pause import PauseScene
 from game.ui.scenes.results import ResultsScene
@@ -112,7 +113,7 @@ class PlayScene(Scene):
         super().__init__()
         self.ctx = ctx
         self.level = level
-        self.session = start_session(level)
+        self.session = start_session(level, load_calibration(ctx.store_path, ctx.player))
         self.phase = PlayPhase.COUNTDOWN
         self.error_lines: list[str] = []
         self.feed: PoseFeed | None = None
