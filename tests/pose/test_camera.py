@@ -423,3 +423,55 @@ def test_the_coach_sees_the_same_view_in_a_mirrored_frame(spec: str, view: View)
         naive[:, 0] *= -1
         flipped = measure(PoseFrame(0.0, frame.landmarks, naive, frame.frame_size))
         assert flipped is not None and flipped.view is View.REAR
+
+
+class HostileCamera(ClipCamera):
+    """A camera that sends black frames for a while, then frames of another size."""
+
+    def __init__(self, path: Path, black: tuple[float, float], small: tuple[float, float]):
+        super().__init__(path)
+        self.black, self.small = black, small
+
+    def read(self) -> tuple[bool, np.ndarray | None]:
+        ok, image = super().read()
+        if not ok or image is None:
+            return ok, image
+        if self._inside(self._now(), self.black):
+            return True, np.zeros_like(image)  # lens cap on, or a dead sensor
+        if self._inside(self._now(), self.small):
+            h, w = image.shape[:2]  # the driver switched mode mid-stream
+            return True, cv2.resize(image, (w // 2, h // 2))
+        return True, image
+
+
+@needs_clip
+def test_black_frames_and_a_size_change_mid_stream_are_survived() -> None:
+    black, small = (0.8, 1.8), (1.8, 2.8)
+    camera = HostileCamera(CLIP, black=black, small=small)
+    source = CameraSource(0, model=resolve_model(), mask=True, capture=camera)
+    frames: list[PoseFrame] = []
+
+    def consume() -> None:
+        frames.extend(source.frames())
+
+    consumer = threading.Thread(target=consume, daemon=True)
+    consumer.start()
+    time.sleep(3.6)
+    status = source.status
+    source.close()
+    consumer.join(2.0)
+
+    def during(window: tuple[float, float]) -> list[PoseFrame]:
+        # Frame timestamps count from the source's clock, which starts a moment before the
+        # camera's: keep a margin inside each window.
+        return [f for f in frames if window[0] + 0.25 <= f.timestamp_s <= window[1] - 0.1]
+
+    assert status is CameraStatus.OK  # a camera sending frames is working, whatever they show
+    assert during(black) and not any(f.has_person for f in during(black))
+    resized = during(small)
+    assert resized and all(
+        f.frame_size == (camera.size[0] // 2, camera.size[1] // 2) for f in resized
+    )
+    assert sum(f.has_person for f in resized) >= len(resized) // 2
+    after = [f for f in frames if f.timestamp_s > small[1] + 0.3]
+    assert after and after[-1].frame_size == camera.size and after[-1].has_person
