@@ -37,9 +37,9 @@ class TitleScene(Scene):
             self.ctx.assets,
             MENU_ITEMS,
             center_x=640,
-            top=334,
+            top=326,
             size=50,
-            spacing=62,
+            spacing=58,
             selected=selected,
         )
 
