@@ -143,7 +143,7 @@ def test_a_tuck_is_cued_the_moment_it_shows_with_the_pelvis_red(app: GameApp) ->
     assert count(pixels, theme.BAD) > 30  # the pelvis
     run_until(app, play, lambda: play.phase is not PlayPhase.RUNNING)
     result = session.result()
-    assert result.completed and result.points == 350 and result.stars == 1
+    assert result.completed and result.points == 350 and result.stars == 0  # short of a star
 
 
 def test_a_clean_rep_has_no_red_on_the_body(app: GameApp) -> None:
