@@ -29,7 +29,7 @@ from game.pose.parallel import (
     plan_chunks,
 )
 from game.pose.source import SourceUnavailable
-from game.pose.video import VideoSource
+from game.pose.video import VideoSource, decode_video
 
 VIDEOS = Path(__file__).resolve().parents[2].parent / "shared/data/videos"
 #: 8.5 s, 255 frames, 3 reps: long enough for two chunks, short enough to infer twice;
@@ -92,6 +92,19 @@ def test_default_jobs_is_the_usable_cores_capped():
 
 
 # --- real chunks against one stream -------------------------------------------------------
+
+
+@needs_clip
+def test_a_chunk_decodes_from_exactly_its_first_frame():
+    """Workers seek to their chunk; a seek that lands a frame off would shift every pose."""
+    fps = 30.0
+    whole = [f.rgb for f in decode_video(CLIP, fps)]
+    for start, stop in ((1, 4), (97, 100), (len(whole) - 3, None)):
+        chunk = list(decode_video(CLIP, fps, start=start, stop=stop))
+        assert [f.index for f in chunk] == list(range(start, stop or len(whole)))
+        assert [f.timestamp_s for f in chunk] == [i / fps for i in range(start, stop or len(whole))]
+        for frame in chunk:
+            assert np.array_equal(frame.rgb, whole[frame.index])
 
 
 @needs_clip
