@@ -230,3 +230,35 @@ def test_a_long_cue_wraps_into_even_lines(app: GameApp) -> None:
     widths = [assets.font(CUE_SIZE).size(line)[0] for line in lines]
     assert max(widths) <= width and min(widths) > 0.6 * max(widths)
     assert balanced_wrap(assets, "Deeper!", CUE_SIZE, width) == ("Deeper!",)
+
+
+def test_a_slow_source_opens_without_freezing_the_screen(app: GameApp) -> None:
+    """Opening a camera loads the pose model: the frame loop keeps running meanwhile, the
+    screen says what is happening, and the countdown starts once the source is there."""
+    import threading
+    import time
+
+    from game.pose.sources import open_source
+    from game.ui.scenes.play import OPENING_MESSAGE
+
+    release = threading.Event()
+
+    def slow_open(spec: str):
+        release.wait(5.0)  # like a model load or a camera waking up
+        return open_source(spec)
+
+    app.ctx.open_source = slow_open
+    app.ctx.background_jobs = True
+    play = start(app, "first-squats", "demo")
+    t0 = time.perf_counter()
+    for _ in range(30):
+        app._step(app.stepper.dt)
+        app._render()
+    assert time.perf_counter() - t0 < 2.0  # 30 frames while the source is still opening
+    assert play.feed is None and play.hold_message == OPENING_MESSAGE
+    assert play.countdown_s == 0.5  # the countdown waits for the source
+    release.set()
+    play._opening.wait(5.0)
+    app._step(app.stepper.dt)
+    assert play.feed is not None and play.hold_message is None
+    run_until(app, play, lambda: play.phase is PlayPhase.RUNNING)

@@ -34,7 +34,7 @@ from game.play.session import HoldSession, LevelSession, SessionEvent, SessionSt
 from game.play.stand_in import demo_spec_for_level
 from game.pose.frame import FAULTS, PoseFrame
 from game.pose.model import ModelError
-from game.pose.source import SourceError, SourceUnavailable
+from game.pose.source import PoseSource, SourceError, SourceUnavailable
 from game.ui import theme
 from game.ui.assets import Assets
 from game.ui.context import GameContext
@@ -50,6 +50,7 @@ from game.ui.hud import (
     HudState,
     hold_state_color,
 )
+from game.ui.jobs import Job
 from game.ui.live_watch import CAMERA_LOST, LiveWatch
 from game.ui.scene import Scene
 from game.ui.scenes.calibration import load_calibration
@@ -65,6 +66,9 @@ __all__ = ["COUNTDOWN_S", "CUE_SHOW_S", "PlayPhase", "PlayScene", "spec_for_leve
 
 #: "Get ready" before the level clock starts: time to step back from the keyboard.
 COUNTDOWN_S = 3.0
+OPENING_MESSAGE = "Starting the camera..."
+#: Leaving while a camera is still opening waits this long for it, to release it.
+OPEN_WAIT_S = 10.0
 #: A cue stays up this long, fading over the last ``CUE_FADE_S``.
 CUE_SHOW_S = 2.5
 CUE_FADE_S = 0.6
@@ -117,6 +121,7 @@ class PlayScene(Scene):
         self.phase = PlayPhase.COUNTDOWN
         self.error_lines: list[str] = []
         self.feed: PoseFeed | None = None
+        self._opening: Job[PoseSource] | None = None
         self.countdown_s = countdown_s
         self._ticked = 0  # the countdown number last sounded (0: none yet)
         self.play_clock_s = 0.0
@@ -154,14 +159,37 @@ class PlayScene(Scene):
         self._dim_layer = pygame.Surface(STAGE_RECT.size)
         self._dim_layer.fill(theme.BG_DEEP)
         self._dim_layer.set_alpha(150)
-        try:
-            source = self.ctx.open_source(spec_for_level(self.ctx.source_spec, self.level))
-        except (SourceError, SourceUnavailable, ModelError) as exc:
-            self._fail(str(exc))
+        # Opening a camera starts its capture and loads the pose model: 0.1-0.7 s the
+        # screen must not freeze for. The countdown waits until the source is there.
+        spec = spec_for_level(self.ctx.source_spec, self.level)
+        self._opening = self.ctx.start_job(lambda: self.ctx.open_source(spec), "open-source")
+        self._take_opened_source()
+        if self._opening is not None:
+            self.hold_message = OPENING_MESSAGE
+
+    def _take_opened_source(self) -> None:
+        job = self._opening
+        if job is None or not job.done:
             return
-        self.feed = PoseFeed(source, wait_for_slow=self.ctx.simulated_clock)
+        self._opening = None
+        if self.hold_message == OPENING_MESSAGE:
+            self.hold_message = None
+        if job.error is not None:
+            if isinstance(job.error, SourceError | SourceUnavailable | ModelError):
+                self._fail(str(job.error))
+                return
+            raise job.error
+        assert job.result is not None
+        self.feed = PoseFeed(job.result, wait_for_slow=self.ctx.simulated_clock)
 
     def exit(self) -> None:
+        if self._opening is not None:
+            # Left while the source was still opening: release it once it is open (a
+            # camera kept open would stay busy for every other program).
+            opening, self._opening = self._opening, None
+            opening.wait(OPEN_WAIT_S)
+            if opening.result is not None:
+                opening.result.close()
         if self.feed is not None:
             self.feed.close()
             self.feed = None
@@ -200,6 +228,8 @@ class PlayScene(Scene):
     # -- update ----------------------------------------------------------------------
 
     def update(self, dt: float) -> None:
+        if self.feed is None:
+            self._take_opened_source()
         if self.phase is PlayPhase.ERROR or self.feed is None:
             return
         feed = self.feed
