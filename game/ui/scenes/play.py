@@ -66,7 +66,7 @@ __all__ = ["COUNTDOWN_S", "CUE_SHOW_S", "PlayPhase", "PlayScene", "spec_for_leve
 
 #: "Get ready" before the level clock starts: time to step back from the keyboard.
 COUNTDOWN_S = 3.0
-OPENING_MESSAGE = "Starting the camera..."
+OPENING_MESSAGE = "Getting ready..."  # a camera waking up, the pose model loading
 #: Leaving while a camera is still opening waits this long for it, to release it.
 OPEN_WAIT_S = 10.0
 #: A cue stays up this long, fading over the last ``CUE_FADE_S``.
