@@ -15,9 +15,9 @@ Prints, for one clip and the shipped model, in one run:
   delivers them) into the LIVE_STREAM estimator: from a frame being read to its result
   being available to the game loop, median and p95, and how many frames got a result.
 
-Each speed is the best of ``--repeat`` runs (least disturbed by anything else on the
-machine; the load average before the run is printed with the figures). The figures also
-go to ``bench/results.json`` under ``"pose"``, next to whatever else is there.
+Each speed is the best of ``--repeat`` interleaved runs (least disturbed by anything else
+on the machine; the load averages before and after are printed with the figures). The
+figures also go to ``bench/results.json`` under ``"pose"``, next to whatever else is there.
 
 Usage: ``python -m bench.pose [CLIP] [--repeat N]`` (default: a side-view clip from
 ../shared/data).
@@ -34,11 +34,10 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 import numpy as np
 
-T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("results.json")
 DEFAULT_CLIP = ROOT.parent / "shared" / "data" / "videos" / "side_tommy_3reps_pickup.mp4"
@@ -71,9 +70,21 @@ def analyze_process(clip: Path, jobs: int | None) -> tuple[float, dict]:
     return report["frames"] / seconds, report
 
 
-def best_of(repeat: int, run: Callable[[], tuple[float, T]]) -> tuple[float, T]:
-    """The fastest of ``repeat`` runs (frames/s first) and what it returned."""
-    return max((run() for _ in range(max(1, repeat))), key=lambda result: result[0])
+def best_of_rounds(
+    repeat: int, runs: dict[str, Callable[[], tuple[float, Any]]]
+) -> dict[str, tuple[float, Any]]:
+    """Each run ``repeat`` times, in interleaved rounds, keeping the fastest (frames/s first).
+
+    Rounds rather than one figure after another, so that something else starting on the
+    machine halfway through slows every figure alike instead of only the last ones.
+    """
+    best: dict[str, tuple[float, Any]] = {}
+    for _ in range(max(1, repeat)):
+        for name, run in runs.items():
+            result = run()
+            if name not in best or result[0] > best[name][0]:
+                best[name] = result
+    return best
 
 
 def same_reps(a: dict, b: dict) -> bool:
@@ -144,10 +155,21 @@ def main() -> int:
     load = os.getloadavg()[0]
     probe = probe_video(args.clip)
     jobs = default_jobs()
-    ceiling, frames = best_of(args.repeat, lambda: inference_ceiling(args.clip, model))
-    one, one_report = best_of(args.repeat, lambda: analyze_process(args.clip, 1))
-    many, many_report = best_of(args.repeat, lambda: analyze_process(args.clip, None))
+    best = best_of_rounds(
+        args.repeat,
+        {
+            "ceiling": lambda: inference_ceiling(args.clip, model),
+            "one": lambda: analyze_process(args.clip, 1),
+            "many": lambda: analyze_process(args.clip, None),
+        },
+    )
+    (ceiling, frames), (one, one_report), (many, many_report) = (
+        best["ceiling"],
+        best["one"],
+        best["many"],
+    )
     latency, kept = read_to_result_latency(args.clip, model)
+    load_after = os.getloadavg()[0]
     equal = same_reps(one_report, many_report)
     width, height = probe.size
     label = (
@@ -171,8 +193,8 @@ def main() -> int:
     ]
     print(label)
     print(
-        f"machine: {os.cpu_count()} cpus, load average {load:.2f} before the run; "
-        f"best of {args.repeat} runs per speed"
+        f"machine: {os.cpu_count()} cpus, load average {load:.2f} before the run and "
+        f"{load_after:.2f} after; best of {args.repeat} interleaved runs per speed"
     )
     for name, value, goal in rows:
         print(f"  {name:48} {value:>18}  {goal}")
@@ -186,6 +208,7 @@ def main() -> int:
             "machine": {
                 "cpus": os.cpu_count(),
                 "load_average_before": round(load, 2),
+                "load_average_after": round(load_after, 2),
                 "python": platform.python_version(),
             },
             "repeat": args.repeat,
