@@ -334,7 +334,9 @@ class VideoSource:
 
     ``jobs`` above 1 lets a long video be split into chunks inferred in parallel
     processes (:mod:`game.pose.parallel`); the frames still come out in order, one
-    stream, and a short video (or ``jobs=1``) is inferred in this process.
+    stream, and a short video (or ``jobs=1``) is inferred in this process. The workers
+    are started with ``spawn``, so a script that asks for them needs the usual
+    ``if __name__ == "__main__":`` guard (``python -m game`` and ``glutes-high`` have it).
 
     ``preload`` starts loading the first pass's model at once, while the file is being
     probed (``analyze`` wants its frames as soon as possible; a caller that only checks
