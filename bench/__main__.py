@@ -111,19 +111,20 @@ def main() -> int:
             f"{row['figure']:48} {row['input']:28} {row['value']:10.2f} {row['unit']:9}"
             f" {row['goal'] or ''}"
         )
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "machine": {
-                    "cpus": os.cpu_count(),
-                    "python": platform.python_version(),
-                    "platform": platform.platform(),
-                },
-                "results": rows,
-            },
-            indent=2,
-        )
-    )
+    # Other benches (bench.pose, bench.startup) keep their figures under their own keys
+    # in the same file: merge, never overwrite them.
+    try:
+        saved = json.loads(RESULTS.read_text())
+    except (OSError, ValueError):
+        saved = {}
+    saved = saved if isinstance(saved, dict) else {}
+    saved["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    saved["results"] = rows
+    RESULTS.write_text(json.dumps(saved, indent=2))
     print(f"wrote {RESULTS}")
     return 0
 
