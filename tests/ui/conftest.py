@@ -25,3 +25,7 @@ def game_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
     monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
     yield home
+
+
+# The headless app factory the flow tests share (tests/ui/drive.py).
+from drive import make_app  # noqa: E402, F401

@@ -6,17 +6,18 @@ player would press and advancing *game* time, then looks at the scenes' state.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pygame
 import pytest
+from drive import AppFactory, advance, press
 from fake_athlete import FakeAthlete
 
 from game.paths import data_dir
 from game.play.scores import ScoreStore
 from game.pose.source import PoseSource, SourceUnavailable
-from game.ui.app import GameApp, GameOptions, post_key
+from game.ui.app import GameApp, GameOptions
 from game.ui.hud import CUE_SIZE
 from game.ui.scenes.countdown import CountdownScene
 from game.ui.scenes.high_scores import HighScoresScene
@@ -32,34 +33,6 @@ def quick_athlete(**kw: object) -> Callable[[str], PoseSource]:
     params: dict[str, object] = {"lead_s": 0.5, "rep_s": 2.0, "mask": False}
     params.update(kw)
     return lambda spec: FakeAthlete(**params)  # type: ignore[arg-type]
-
-
-AppFactory = Callable[..., GameApp]
-
-
-@pytest.fixture
-def make_app() -> Iterator[AppFactory]:
-    apps: list[GameApp] = []
-
-    def make(open_source: Callable[[str], PoseSource] | None = None, **options: object) -> GameApp:
-        app = GameApp(GameOptions(headless=True, **options), open_source=open_source)  # type: ignore[arg-type]
-        app.autopilot = None  # these tests press the keys themselves
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.close()
-
-
-def advance(app: GameApp, seconds: float) -> None:
-    app.options.seconds = app.game_time_s + seconds
-    app.run()
-
-
-def press(app: GameApp, key: int, then_s: float = 0.05) -> None:
-    post_key(key)
-    advance(app, then_s)
 
 
 def start_level(app: GameApp) -> PlayScene:

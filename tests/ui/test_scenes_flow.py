@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pygame
 import pytest
+from drive import AppFactory, advance, press
 from fake_athlete import FakeAthlete
 
 from game.paths import data_dir
@@ -19,7 +20,7 @@ from game.play.scores import ScoreStore
 from game.play.settings import PlayerSettings
 from game.pose.source import PoseSource
 from game.ui import skeleton, theme
-from game.ui.app import GameApp, GameOptions, post_key
+from game.ui.app import GameApp
 from game.ui.scenes.calibration import CalibrationScene
 from game.ui.scenes.countdown import CountdownScene
 from game.ui.scenes.level_select import LevelSelectScene
@@ -31,8 +32,6 @@ from game.ui.scenes.text_entry import TextEntryScene
 from game.ui.scenes.title import MENU_ITEMS, TitleScene
 from game.ui.sound import Cue
 from game.ui.tour import SHOTS
-
-AppFactory = Callable[..., GameApp]
 
 
 def quick_athlete() -> Callable[[str], PoseSource]:
@@ -46,31 +45,6 @@ def standard_palette() -> Iterator[None]:
     theme.apply_palette("standard")
     skeleton.LEG_COLORS[skeleton.LegState.DEEP] = theme.GOOD
     skeleton.LEG_COLORS[skeleton.LegState.DOWN] = theme.WARN
-
-
-@pytest.fixture
-def make_app() -> Iterator[AppFactory]:
-    apps: list[GameApp] = []
-
-    def make(open_source: Callable[[str], PoseSource] | None = None, **options: object) -> GameApp:
-        app = GameApp(GameOptions(headless=True, **options), open_source=open_source)  # type: ignore[arg-type]
-        app.autopilot = None
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.close()
-
-
-def advance(app: GameApp, seconds: float) -> None:
-    app.options.seconds = app.game_time_s + seconds
-    app.run()
-
-
-def press(app: GameApp, key: int, then_s: float = 0.05) -> None:
-    post_key(key)
-    advance(app, then_s)
 
 
 def type_text(app: GameApp, text: str) -> None:
