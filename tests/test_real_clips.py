@@ -61,3 +61,28 @@ def test_view_is_named_for_side_and_front_clips():
     for clip in clips():
         if clip["view"] in ("side", "front") and Path(clip["file"]).stem not in KNOWN_MISSES:
             assert report(clip["file"])["view"] == clip["view"], clip["file"]
+
+
+#: On clips with no listed fault, fewer than this share of reps may be flagged (issue 5).
+CLEAN_FLAG_SHARE_MAX = 0.2
+
+
+@pytest.mark.parametrize(
+    "clip", [c for c in clips() if c["faults"]], ids=lambda c: Path(c["file"]).stem
+)
+def test_each_listed_fault_is_reported_on_at_least_one_rep(clip):
+    reps = report(clip["file"])["reps"]
+    for fault in clip["faults"]:
+        assert any(fault in rep["faults"] for rep in reps), (fault, reps)
+
+
+def test_clean_clips_flag_fewer_than_one_rep_in_five():
+    flagged = total = 0
+    for clip in clips():
+        if clip["faults"] or not clip["reps"]:
+            continue
+        reps = report(clip["file"])["reps"]
+        total += len(reps)
+        flagged += sum(1 for rep in reps if rep["faults"])
+    assert total > 0
+    assert flagged < CLEAN_FLAG_SHARE_MAX * total, (flagged, total)

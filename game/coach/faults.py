@@ -22,7 +22,9 @@ Metric definitions (per rep; NaN = not measurable):
 * ``com_shift`` — the centre of mass's move toward the toes from standing to the bottom,
   in foot lengths (:mod:`game.coach.balance`); ``hips_over_foot`` where the hips stood
   over the foot before the rep (0 heel, 1 toe);
-* ``heel_lift_m``/``ankle_rise``/``heel_rise`` (heels), ``knee_width_ratio`` (knees),
+* ``heel_lift_m``/``ankle_rise``/``heel_rise`` (heels); ``knee_width_ratio`` (landmark
+  knee over ankle separation) and ``shin_gap`` (the mask's widest gap between the lower
+  legs over the toe spread, :mod:`game.coach.knees`) for the knees;
   ``knee_asymmetry_deg`` (left against right knee bend at the bottom, both legs seen:
   reported, not judged), tempo seconds (``down_s``, ``pause_s``, ``up_s``).
 """
@@ -83,6 +85,15 @@ HEEL_RISE_MIN = 0.095
 #: front clips); knees pulled clearly inside the line of the feet are caving (valgus).
 #: 0.85, not 1.0: a clean real clip reads 0.94-0.99 at every bottom.
 KNEE_CAVE_MAX_RATIO = 0.85
+#: ...or, read from the mask (:mod:`game.coach.knees`), the widest gap between the lower
+#: legs at the bottom is under this share of the toe spread. Needed because at a deep
+#: front-view bottom MediaPipe's knee landmarks sit on the elbows: the real clip of knees
+#: collapsing until they nearly touch reads a landmark ratio of 1.5-1.9, like clean squats.
+#: Its gap reads 0.57, 0.52 and 0.45 (the first rep collapses least); clean real front
+#: clips read 0.61-0.83 at every bottom, the demo athlete 0.57-0.64 clean (noise up to
+#: 1.5x MediaPipe's jitter) and 0.49-0.52 with caving knees. 0.55 sits between the demo's
+#: two groups; the real clean clips are further off.
+SHIN_GAP_MIN = 0.55
 #: Tail tuck: the lower back's bulge at the bottom must rise this much over the same rep's
 #: mid-descent AND reach TUCK_BULGE_MIN. Real side clips (smoothed landmarks, masks):
 #: tucked bottoms 0.53-0.54 with a rise of 0.34-0.40; clean bottoms at most 0.27, rises at
@@ -154,6 +165,7 @@ class RepMetrics:
     hips_back_ratio: float = math.nan
     com_shift: float = math.nan
     hips_over_foot: float = math.nan
+    shin_gap: float = math.nan
 
     def as_dict(self) -> dict[str, float | str | None]:
         out: dict[str, float | str | None] = {}
@@ -236,6 +248,7 @@ def rep_metrics(
         trunk_lean_deg=at(bottom, "trunk_lean_deg"),
         heel_lift_m=at(bottom, "heel_rise_m") - at(start, "heel_rise_m"),
         knee_width_ratio=at(bottom, "knee_width_ratio"),
+        shin_gap=at(bottom, "shin_gap"),
         down_s=max(0.0, bottom_s - start_s - pause / 2),
         pause_s=pause,
         up_s=max(0.0, end_s - bottom_s - pause / 2),
@@ -305,7 +318,11 @@ _CHECKS: tuple[_Check, ...] = (
             and m.heel_rise > HEEL_RISE_MIN
         ),
     ),
-    _Check("knees_cave", KNEE_VIEWS, lambda m, _: m.knee_width_ratio < KNEE_CAVE_MAX_RATIO),
+    _Check(
+        "knees_cave",
+        KNEE_VIEWS,
+        lambda m, _: m.knee_width_ratio < KNEE_CAVE_MAX_RATIO or m.shin_gap < SHIN_GAP_MIN,
+    ),
     _Check("forward_lean", SIDE_VIEWS, lambda m, _: m.trunk_lean_deg > FORWARD_LEAN_MAX_DEG),
     _Check(
         "shallow",

@@ -15,6 +15,7 @@ import numpy as np
 
 from game.coach.balance import FootBalance, foot_balance
 from game.coach.geometry import flexion_deg, inclination_from_vertical_deg
+from game.coach.knees import MIN_KNEE_FLEXION_DEG, shin_gap
 from game.coach.silhouette import facing_sign, measure_back
 from game.pose.frame import PoseFrame
 from game.pose.landmarks import Landmark, Side, side_landmarks
@@ -97,6 +98,9 @@ class BodyFeatures:
     lumbar_bulge: float = math.nan
     glute_drop: float = math.nan
     glute_behind: float = math.nan
+    #: Front and rear views: the widest gap between the lower legs in the mask over the
+    #: toe spread (see :mod:`game.coach.knees`); low when the knees fall inward.
+    shin_gap: float = math.nan
 
     @property
     def view(self) -> View | None:
@@ -171,6 +175,10 @@ def measure(frame: PoseFrame) -> BodyFeatures | None:
         toward = facing_sign(frame.landmarks, image_visible)
         back = measure_back(frame.mask, frame.landmarks, image_visible, toward)
         profile = _profile_offsets(frame.landmarks, image_visible, toward, frame.frame_size)
+    gap = math.nan
+    knee_flexion = _mean(knees)
+    if yaw <= FRONT_MAX_YAW_DEG and knee_flexion >= MIN_KNEE_FLEXION_DEG:
+        gap = shin_gap(frame.mask, frame.landmarks, visible)
 
     knee_gap = abs(world[Landmark.LEFT_KNEE, 0] - world[Landmark.RIGHT_KNEE, 0])
     ankle_gap = abs(world[Landmark.LEFT_ANKLE, 0] - world[Landmark.RIGHT_ANKLE, 0])
@@ -178,7 +186,7 @@ def measure(frame: PoseFrame) -> BodyFeatures | None:
 
     return BodyFeatures(
         timestamp_s=frame.timestamp_s,
-        knee_flexion_deg=_mean(knees),
+        knee_flexion_deg=knee_flexion,
         knee_asymmetry_deg=abs(knees[0] - knees[1]) if len(knees) == 2 else math.nan,
         hip_flexion_deg=_mean(hips),
         trunk_lean_deg=inclination_from_vertical_deg(hip_mid, shoulder_mid),
@@ -200,6 +208,7 @@ def measure(frame: PoseFrame) -> BodyFeatures | None:
         lumbar_bulge=back.lumbar_bulge if back is not None else math.nan,
         glute_drop=back.glute_drop if back is not None else math.nan,
         glute_behind=back.glute_behind if back is not None else math.nan,
+        shin_gap=gap,
     )
 
 

@@ -31,6 +31,7 @@ from game.coach.faults import (
     KNEE_CAVE_MAX_RATIO,
     KNEE_VIEWS,
     PROFILE_VIEWS,
+    SHIN_GAP_MIN,
     SIDE_VIEWS,
     TUCK_BULGE_MIN,
     TUCK_RISE_MIN,
@@ -93,7 +94,7 @@ class LiveCues:
             view in KNEE_VIEWS
             and bend_deg >= DEEP_BEND_DEG
             and features.knee_width_ratio < KNEE_CAVE_MAX_RATIO
-        ):
+        ) or (view in KNEE_VIEWS and at_bottom and features.shin_gap < SHIN_GAP_MIN):
             seen.add("knees_cave")
         if (
             at_bottom
