@@ -83,9 +83,9 @@ LOST_AFTER_S = 1.0
 REOPEN_EVERY_S = 1.0
 #: Wait after a failed read before the next, so a dead device is not spun on.
 FAILED_READ_WAIT_S = 0.05
-#: How often :meth:`CameraSource.frames` looks for a new result: adds at most this much
-#: latency (inference takes ~30 ms), and bounds how long ``close()`` takes to end it.
-RESULT_POLL_S = 0.004
+#: :meth:`CameraSource.frames` is woken by each new result; without one it still looks up
+#: this often, which bounds how long ``close()`` takes to end it.
+RESULT_POLL_S = 0.05
 #: ``close()`` waits this long for the capture thread to release the camera; a thread
 #: stuck inside a driver's read releases it (and the model) itself when the read returns.
 CLOSE_JOIN_S = 0.5
@@ -264,9 +264,11 @@ class CameraSource:
             if self._error is not None:
                 raise self._error
             estimator = self._estimator
-            frame = estimator.latest() if estimator is not None else None
-            if frame is None or frame is seen:
+            if estimator is None:
                 self._stop.wait(RESULT_POLL_S)
+                continue
+            frame = estimator.wait_newer(seen, RESULT_POLL_S)
+            if frame is None:
                 continue
             seen = frame
             with self._lock:

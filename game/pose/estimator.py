@@ -273,6 +273,7 @@ class LivePoseEstimator(_Base):
 
     def __init__(self, model: Path, *, mask: bool = True, keep_image: bool = True) -> None:
         self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
         self._latest: PoseFrame | None = None
         self._pending: dict[int, tuple[float, np.ndarray | None]] = {}
         self._keep_image = keep_image
@@ -302,10 +303,21 @@ class LivePoseEstimator(_Base):
         with self._lock:
             self._latest = frame
             self.results += 1
+            self._arrived.notify_all()
 
     def latest(self) -> PoseFrame | None:
         with self._lock:
             return self._latest
+
+    def wait_newer(self, seen: PoseFrame | None, timeout_s: float) -> PoseFrame | None:
+        """The newest result once it is not ``seen``, waiting up to ``timeout_s`` for one
+        (None if none came). Woken by the result itself, so a reader adds no polling delay."""
+        with self._lock:
+            self._arrived.wait_for(
+                lambda: self._latest is not None and self._latest is not seen, timeout_s
+            )
+            latest = self._latest
+        return latest if latest is not seen else None
 
 
 def _contiguous(rgb: np.ndarray) -> np.ndarray:
