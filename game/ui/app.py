@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,10 @@ __all__ = [
 ]
 
 MAX_FPS = 60
+#: Python's thread switch interval while the game runs in a window. The default (5 ms)
+#: lets the drawing loop keep the interpreter that long while the thread a new camera
+#: pose just woke waits for it: up to 5 ms more between a pose and its frame on screen.
+SWITCH_INTERVAL_S = 0.001
 #: A single real frame longer than this (debugger, window drag) counts as this long.
 MAX_FRAME_S = 0.25
 WINDOW_TITLE = "Glutes High"
@@ -112,6 +117,8 @@ class GameApp:
         open_source: Callable[[str], PoseSource] | None = None,
     ) -> None:
         self.options = options
+        if not options.headless:
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
         if options.headless:
             os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
             os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -158,7 +165,7 @@ class GameApp:
         self.stack.push(TitleScene(self.ctx))
         self.autopilot = Autopilot(self.ctx, options.level_id) if options.headless else None
         self.stepper = FixedStep(UPDATE_HZ)
-        self.clock = pygame.time.Clock()
+        self._last_frame_s = time.perf_counter()
         self.steps = 0
         self.frames = 0
         self._closed = False
@@ -187,8 +194,11 @@ class GameApp:
             if self.options.headless:
                 steps = 1
             else:
-                real_dt = min(MAX_FRAME_S, self.clock.tick(MAX_FPS) / 1000.0)
-                steps = self.stepper.advance(real_dt)
+                woke = self._wait_for_frame()
+                now = time.perf_counter()
+                real_dt = min(MAX_FRAME_S, now - self._last_frame_s)
+                self._last_frame_s = now
+                steps = self.stepper.advance(real_dt, early=woke)
             if not self._handle_events():
                 break
             for _ in range(steps):
@@ -207,6 +217,16 @@ class GameApp:
                 print(f"glutes-high: cannot save {self.options.screenshot}: {exc}", file=sys.stderr)
                 return 1
         return 0
+
+    def _wait_for_frame(self) -> bool:
+        """Sleep until the next 60 Hz frame is due, or until a live pose arrives (then it
+        is drawn at once: the skeleton follows the camera with no tick's delay). Whether a
+        pose woke us."""
+        timeout = self._last_frame_s + 1.0 / MAX_FPS - time.perf_counter()
+        arrived = self.ctx.live_frames
+        woke = arrived.wait(timeout) if timeout > 0 else arrived.is_set()
+        arrived.clear()
+        return woke
 
     def _step(self, dt: float) -> None:
         if self.autopilot is not None:

@@ -7,6 +7,7 @@ fake pose source and a temporary score file.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,9 @@ class GameContext:
     #: ``--mute``: the sound stays off whatever a player's settings say.
     force_mute: bool = False
     quit_requested: bool = field(default=False, init=False)
+    #: Set by a live pose feed when a camera pose arrives: the main loop wakes on it and
+    #: draws the pose at once instead of at its next 60 Hz tick.
+    live_frames: threading.Event = field(default_factory=threading.Event, init=False)
 
     def request_quit(self) -> None:
         """Ask the app to end after this frame (never ``sys.exit`` inside the loop)."""

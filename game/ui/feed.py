@@ -53,8 +53,11 @@ class PoseFeed:
         buffer_frames: int = LIVE_BUFFER_FRAMES,
         *,
         wait_for_slow: bool = False,
+        on_arrival: threading.Event | None = None,
     ) -> None:
         self.source = source
+        #: Set each time a live frame arrives (the main loop waits on it).
+        self.on_arrival = on_arrival
         self.live = bool(source.info.live)
         self.latest: PoseFrame | None = None
         self.error: BaseException | None = None
@@ -192,6 +195,8 @@ class PoseFeed:
                     if len(self._buffer) == self._buffer.maxlen:
                         self.dropped += 1  # deque drops the oldest for us
                     self._buffer.append(frame)
+                if self.on_arrival is not None:
+                    self.on_arrival.set()
         except Exception as exc:  # camera unplugged, decoder error: reported, not raised
             self.error = exc
         finally:

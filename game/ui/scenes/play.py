@@ -180,7 +180,9 @@ class PlayScene(Scene):
                 return
             raise job.error
         assert job.result is not None
-        self.feed = PoseFeed(job.result, wait_for_slow=self.ctx.simulated_clock)
+        self.feed = PoseFeed(
+            job.result, wait_for_slow=self.ctx.simulated_clock, on_arrival=self.ctx.live_frames
+        )
 
     def exit(self) -> None:
         if self._opening is not None:

@@ -259,7 +259,7 @@ class ResultsScene(Scene):
         if job is not None and job.done:
             self._feed_job = None
             if job.result is not None:
-                self.feed = PoseFeed(job.result)
+                self.feed = PoseFeed(job.result, on_arrival=self.ctx.live_frames)
         if self.feed is not None and self.hands.update(self.feed.poll(0.0)):
             self.play_next()
 

@@ -1,0 +1,192 @@
+"""Frame-to-screen latency in the live pipeline: from a camera image being captured to
+the game drawing that image's pose on the screen.
+
+The camera is a video file played at its own frame rate by :class:`PacedCapture`, which
+hands an image over only when its time has come, as a webcam does. Everything after the
+capture is the game's real path: :class:`~game.pose.camera.CameraSource` (capture thread,
+MediaPipe in LIVE_STREAM mode), the UI's live :class:`~game.ui.feed.PoseFeed`, and the
+real main loop of :class:`~game.ui.app.GameApp` in real time (SDL's dummy video driver:
+drawing and flipping cost what they cost, only nothing is shown), in a level's play
+scene. Per drawn frame whose pose is new, latency = the moment ``display.flip()``
+returns minus the moment the image was captured.
+
+It is compared with **one inference**: the same LIVE_STREAM estimator, handed one frame
+at a time and waited for (no other work in the process), median time from ``submit`` to
+the result. Goal (issue 8): median frame-to-screen latency <= 1.2x that.
+
+The drawn picture is always the pose's own image (the result carries the image it was
+computed from), so the skeleton never lags the picture; the bench counts any drawn frame
+whose picture is missing.
+
+Usage: ``python -m bench.live [CLIP] [--seconds S]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CLIP = ROOT.parent / "shared" / "data" / "videos" / "side_tommy_3reps_pickup.mp4"
+LATENCY_GOAL_RATIO = 1.2
+
+
+class PacedCapture:
+    """A video file that behaves like a webcam: ``read()`` blocks until the next image's
+    time (the file's frame rate, from the first read on) and then returns it; the file
+    loops. Implements :class:`~game.pose.camera.CaptureDevice`."""
+
+    def __init__(self, path: Path) -> None:
+        import cv2
+
+        self._cv2 = cv2
+        self._path = path
+        self._cap = cv2.VideoCapture(str(path))
+        self.fps = float(self._cap.get(cv2.CAP_PROP_FPS) or 30.0)
+        self._start: float | None = None
+        self._index = 0
+
+    def read(self) -> tuple[bool, np.ndarray | None]:
+        now = time.monotonic()
+        if self._start is None:
+            self._start = now
+        due = self._start + self._index / self.fps
+        if due > now:
+            time.sleep(due - now)
+        ok, image = self._cap.read()
+        if not ok:  # loop the clip
+            self._cap.set(self._cv2.CAP_PROP_POS_FRAMES, 0)
+            ok, image = self._cap.read()
+        self._index += 1
+        return ok, image
+
+    def set(self, prop_id: int, value: float) -> bool:
+        return False  # a file's size and rate are what they are
+
+    def get(self, prop_id: int) -> float:
+        return float(self._cap.get(prop_id))
+
+    def isOpened(self) -> bool:  # noqa: N802 - OpenCV's spelling
+        return bool(self._cap.isOpened())
+
+    def open(self, index: int) -> bool:
+        self._cap = self._cv2.VideoCapture(str(self._path))
+        return bool(self._cap.isOpened())
+
+    def release(self) -> None:
+        self._cap.release()
+
+
+def one_inference_ms(clip: Path, model: Path, frames: int = 120) -> np.ndarray:
+    """Submit→result times (ms) of the live estimator, one frame at a time, as a camera
+    source configures it (LIVE_STREAM, no mask, two people looked for)."""
+    from game.pose.estimator import LivePoseEstimator
+    from game.pose.video import decode_video, probe_video
+
+    probe = probe_video(clip)
+    decoded = [f for _, f in zip(range(frames), decode_video(clip, probe.fps), strict=False)]
+    times = []
+    with LivePoseEstimator(model, mask=False, keep_image=False) as estimator:
+        seen = None
+        for frame in decoded:
+            t0 = time.perf_counter()
+            estimator.submit(frame.rgb, frame.timestamp_s)
+            result = estimator.wait_newer(seen, 2.0)
+            times.append(time.perf_counter() - t0)
+            seen = result
+    return np.array(times[5:]) * 1000.0  # the first few allocate
+
+
+def frame_to_screen_ms(clip: Path, model: Path, seconds: float) -> dict:
+    """Run the real game loop on the paced clip; latencies (ms) of newly drawn poses."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    from game.pose.camera import CameraSource
+    from game.ui.app import GameApp, GameOptions
+    from game.ui.scenes.play import PlayScene
+
+    camera = CameraSource(0, model=model, capture=PacedCapture(clip))
+    drawn: list[float] = []
+    without_picture = 0
+    last = None
+
+    class Timed(GameApp):
+        def _render(self) -> None:
+            nonlocal last, without_picture
+            super()._render()
+            stage = getattr(self.stack.top, "stage", None)
+            frame = getattr(stage, "shown_frame", None)
+            if frame is not None and frame is not last and frame.landmarks is not None:
+                last = frame
+                drawn.append(time.monotonic() - camera.clock_origin_s - frame.timestamp_s)
+                without_picture += frame.image is None
+
+    app = Timed(GameOptions(source="camera:0", muted=True), open_source=lambda spec: camera)
+    try:
+        level = next(level for level in app.ctx.levels if level.id == "first-squats")
+        app.stack.push(PlayScene(app.ctx, level, countdown_s=0.0))
+        stop = threading.Timer(seconds, app.ctx.request_quit)
+        stop.start()
+        app.run()
+        stop.cancel()
+    finally:
+        app.close()
+        camera.close()
+    stats = camera.stats()
+    return {
+        "latency_ms": np.array(drawn[3:]) * 1000.0,
+        "drawn_poses": len(drawn),
+        "without_picture": without_picture,
+        "frames_rendered": app.frames,
+        "grabbed": stats.grabbed,
+        "seconds": seconds,
+    }
+
+
+def measure(clip: Path = DEFAULT_CLIP, seconds: float = 12.0) -> dict:
+    """Both figures, for one clip; what ``python -m bench`` reports."""
+    from game.pose.model import resolve_model
+    from game.pose.video import probe_video
+
+    model = resolve_model()
+    inference = one_inference_ms(clip, model)
+    live = frame_to_screen_ms(clip, model, seconds)
+    probe = probe_video(clip)
+    latency = live["latency_ms"]
+    median_inference = float(np.median(inference))
+    return {
+        "clip": clip.name,
+        "resolution": f"{probe.size[0]}x{probe.size[1]}",
+        "camera_fps": round(probe.fps, 2),
+        "model": model.name,
+        "one_inference_ms_median": round(median_inference, 1),
+        "frame_to_screen_ms_median": round(float(np.median(latency)), 1),
+        "frame_to_screen_ms_p95": round(float(np.percentile(latency, 95)), 1),
+        "frame_to_screen_ratio": round(float(np.median(latency)) / median_inference, 2),
+        "frame_to_screen_goal_ratio": LATENCY_GOAL_RATIO,
+        "poses_drawn_per_s": round(live["drawn_poses"] / live["seconds"], 1),
+        "frames_rendered_per_s": round(live["frames_rendered"] / live["seconds"], 1),
+        "drawn_without_own_picture": live["without_picture"],
+    }
+
+
+def main() -> int:
+    from game.native_log import route_native_stderr
+
+    route_native_stderr()
+    parser = argparse.ArgumentParser(prog="python -m bench.live", description=__doc__)
+    parser.add_argument("clip", nargs="?", type=Path, default=DEFAULT_CLIP)
+    parser.add_argument("--seconds", type=float, default=12.0)
+    args = parser.parse_args()
+    for key, value in measure(args.clip, args.seconds).items():
+        print(f"  {key:32} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
