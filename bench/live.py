@@ -71,7 +71,7 @@ class PacedCapture:
     def get(self, prop_id: int) -> float:
         return float(self._cap.get(prop_id))
 
-    def isOpened(self) -> bool:  # noqa: N802 - OpenCV's spelling
+    def isOpened(self) -> bool:  # OpenCV's spelling
         return bool(self._cap.isOpened())
 
     def open(self, index: int) -> bool:
