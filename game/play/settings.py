@@ -1,4 +1,4 @@
-"""A player's settings: camera, pose model, sound, mirror, colours and text size.
+"""A player's settings: camera, pose model and its quality, sound, mirror, colours, text size.
 
 Kept per player in the score store (``ScoreStore.player_data(name, "settings")``) as a
 plain dict, so two people sharing a computer each get their own camera, volume and
@@ -17,9 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from game.pose.quality import QUALITY_MODES
+
 __all__ = [
     "MAX_CAMERA_INDEX",
     "PALETTES",
+    "QUALITY_MODES",
     "SETTINGS_FIELD",
     "TEXT_SIZES",
     "VOLUME_STEP",
@@ -51,6 +54,9 @@ class PlayerSettings:
     mirror: bool = True
     palette: str = "standard"
     text_size: str = "normal"
+    #: How much pose inference each camera frame gets: "auto" follows the machine,
+    #: "full" and "fast" pin it (see :mod:`game.pose.quality`).
+    inference_quality: str = "auto"
     #: Fields a stored record had wrong and were reset (for a log line); not stored.
     problems: tuple[str, ...] = field(default=(), compare=False)
 
@@ -99,6 +105,9 @@ class PlayerSettings:
     def next_text_size(self, step: int) -> PlayerSettings:
         return replace(self, text_size=_cycle(tuple(TEXT_SIZES), self.text_size, step))
 
+    def next_inference_quality(self, step: int) -> PlayerSettings:
+        return replace(self, inference_quality=_cycle(QUALITY_MODES, self.inference_quality, step))
+
 
 def _cycle(options: tuple[str, ...], current: str, step: int) -> str:
     i = options.index(current) if current in options else 0
@@ -138,4 +147,5 @@ _CHECKS: dict[str, Any] = {
     "mirror": _bool,
     "palette": _choice(PALETTES),
     "text_size": _choice(tuple(TEXT_SIZES)),
+    "inference_quality": _choice(QUALITY_MODES),
 }

@@ -26,6 +26,17 @@ side the left hip is on). So image coordinates are mirrored for display, world
 coordinates stay true to the camera, and both keep anatomical labels; nothing in the
 coach compares image ``x`` with world ``x``.
 
+**Slow machines**: how much inference each frame gets is chosen by an
+:class:`~game.pose.quality.InferenceQuality` policy (``quality``: ``auto``, ``full`` or
+``fast``). At its lighter levels MediaPipe gets a copy scaled down to a 640 px long side
+(``cv2.INTER_AREA``, the resampling that averages instead of skipping pixels), and at
+the lightest only every 2nd frame; the game still gets the full camera picture with each
+result (landmarks are fractions of the image, so they fit it; a mask, when asked for,
+comes at the smaller size). In ``auto`` the capture thread feeds the policy each frame's
+arrival and each result's latency and drops, so it steps down when the machine falls
+behind and back up when it has room. :attr:`CameraSource.quality_state` says what it
+chose.
+
 **Health** is not faked with empty frames: :attr:`CameraSource.status` says
 ``starting``, ``ok``, ``stalled`` (no image for over :data:`STALL_AFTER_S`, e.g. a read
 that hangs) or ``lost`` (``read()`` failing for :data:`LOST_AFTER_S`, e.g. unplugged).
@@ -50,6 +61,7 @@ import numpy as np
 from game.native_log import quiet_native_stderr
 from game.pose.estimator import LivePoseEstimator
 from game.pose.frame import PoseFrame
+from game.pose.quality import InferenceQuality, QualityMode, QualityState
 from game.pose.source import SourceError, SourceInfo, SourceUnavailable
 
 __all__ = [
@@ -123,12 +135,16 @@ class CaptureDevice(Protocol):
 class CameraStats:
     """Counters for diagnostics and benchmarks (a snapshot; see :meth:`CameraSource.stats`)."""
 
-    grabbed: int  # images read from the camera and handed to the model
+    grabbed: int  # images read from the camera
     failed_reads: int
     reopens: int  # successful reopens after the camera was lost
     results: int  # results MediaPipe returned (the rest it dropped)
     yielded: int  # results frames() handed on
     capture_fps: float  # measured rate of images from the camera (0 before two arrive)
+    submitted: int = 0  # images handed to the model (fewer than grabbed at the fast level)
+    dropped: int = 0  # submitted images MediaPipe had no time for
+    quality: str = ""  # the quality mode and what it does now, e.g. "auto: 640 px, ..."
+    inference_size: tuple[int, int] | None = None  # what the model worked on last
 
 
 def mirror_frame(frame: PoseFrame) -> PoseFrame:
@@ -163,6 +179,9 @@ class CameraSource:
         width, height, fps: what to ask the camera for; it may give something else, and
             :attr:`info` reports what it really gives.
         mirror: show the player a mirror image (see the module docstring).
+        quality: how much inference each frame gets: ``"auto"`` (follow the machine),
+            ``"full"`` or ``"fast"`` (see :mod:`game.pose.quality`); :attr:`quality`
+            changes it while running.
         mask: also compute the person mask (~2 ms a frame); off by default, because a
             camera's own picture is drawn and the coach does not use the mask.
         capture: an already made capture device (a fake in tests) instead of
@@ -183,12 +202,17 @@ class CameraSource:
         fps: float = 30.0,
         mirror: bool = True,
         mask: bool = False,
+        quality: QualityMode | str = QualityMode.AUTO,
         capture: CaptureDevice | None = None,
     ) -> None:
         if index < 0:
             raise SourceError(f"camera index must be 0 or more, got {index}")
         if width <= 0 or height <= 0 or fps <= 0:
             raise SourceError(f"camera size and fps must be positive, got {width}x{height}@{fps}")
+        try:
+            self._quality = InferenceQuality(quality)
+        except ValueError as exc:
+            raise SourceError(str(exc)) from None
         self.index = index
         self.mirror = mirror
         self._asked = (width, height, float(fps))
@@ -208,6 +232,7 @@ class CameraSource:
         self._failing_since: float | None = None
         self._grabbed = self._failed = self._reopens = self._yielded = 0
         self._fps = 0.0
+        self._inferred_size: tuple[int, int] | None = None
         #: ``time.monotonic()`` at the source's start: frame timestamps count from here.
         self.clock_origin_s = time.monotonic()
         self.info = SourceInfo(f"camera:{index}", float(fps), (width, height), True, "")
@@ -310,6 +335,23 @@ class CameraSource:
         return CameraStatus.STALLED if now - last > STALL_AFTER_S else CameraStatus.OK
 
     @property
+    def quality(self) -> QualityMode:
+        """The inference quality mode; set it to change it live (from any thread)."""
+        with self._lock:
+            return self._quality.mode
+
+    @quality.setter
+    def quality(self, mode: QualityMode | str) -> None:
+        with self._lock:
+            self._quality.mode = mode  # ValueError for an unknown mode
+
+    @property
+    def quality_state(self) -> QualityState:
+        """The mode and what it does now (e.g. ``"640 px, every 2nd frame"``), for the UI."""
+        with self._lock:
+            return self._quality.state()
+
+    @property
     def closed(self) -> bool:
         """True once the capture thread has released the camera and the model."""
         return self._finished.is_set()
@@ -318,6 +360,7 @@ class CameraSource:
         """A snapshot of the counters (for diagnostics and the benchmark)."""
         estimator = self._estimator
         with self._lock:
+            state = self._quality.state()
             return CameraStats(
                 grabbed=self._grabbed,
                 failed_reads=self._failed,
@@ -325,6 +368,10 @@ class CameraSource:
                 results=estimator.results if estimator is not None else 0,
                 yielded=self._yielded,
                 capture_fps=self._fps,
+                submitted=estimator.submitted if estimator is not None else 0,
+                dropped=estimator.dropped if estimator is not None else 0,
+                quality=f"{state.mode}: {state.description}",
+                inference_size=self._inferred_size,
             )
 
     # -- the capture thread ------------------------------------------------------------
@@ -409,7 +456,16 @@ class CameraSource:
                 self._stop.wait(FAILED_READ_WAIT_S)
 
     def _submit(self, bgr: np.ndarray, grabbed_at: float) -> None:
+        """Convert one camera image and hand it, or a smaller copy, to the model.
+
+        The quality policy first hears how the results since the last image went, then
+        says whether this image is submitted and at what size.
+        """
+        estimator = self._estimator
+        assert estimator is not None
+        timings = estimator.take_timings()
         rgb = _to_rgb(bgr)
+        height, width = rgb.shape[:2]
         with self._lock:
             if self._last_grab is not None:
                 interval = grabbed_at - self._last_grab
@@ -422,11 +478,23 @@ class CameraSource:
             self._failing_since = None
             self._lost = False
             self._grabbed += 1
-        height, width = rgb.shape[:2]
+            for timing in timings:
+                self._quality.result_arrived(timing.arrived_s, timing.latency_s, timing.dropped)
+            if timings:
+                self._inferred_size = timings[-1].size
+            submit = self._quality.frame_grabbed(grabbed_at, (width, height))
+            small_size = self._quality.current.inference_size(width, height)
         if (width, height) != self.info.frame_size:  # the camera changed its mind
             self.info = dataclasses.replace(self.info, frame_size=(width, height))
-        assert self._estimator is not None
-        self._estimator.submit(rgb, grabbed_at - self.clock_origin_s)
+        if not submit:
+            return
+        timestamp_s = grabbed_at - self.clock_origin_s
+        if small_size == (width, height):
+            estimator.submit(rgb, timestamp_s)
+        else:
+            cv2 = _cv2()
+            small = cv2.resize(rgb, small_size, interpolation=cv2.INTER_AREA)
+            estimator.submit(small, timestamp_s, display=rgb)
 
     def _read_failed(self, now: float) -> bool:
         """Count a failed read; True once reads have failed for :data:`LOST_AFTER_S`."""

@@ -24,6 +24,8 @@ import importlib.util
 import math
 import sys
 import threading
+import time
+from collections import deque
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -37,7 +39,14 @@ from game.pose.frame import PoseFrame
 from game.pose.landmarks import NUM_LANDMARKS
 from game.pose.model import ModelError
 
-__all__ = ["LivePoseEstimator", "MediaPipeApi", "PoseEstimator", "mediapipe_api", "to_pose_frame"]
+__all__ = [
+    "LivePoseEstimator",
+    "MediaPipeApi",
+    "PoseEstimator",
+    "ResultTiming",
+    "mediapipe_api",
+    "to_pose_frame",
+]
 
 #: MediaPipe's defaults for the three confidences; they suit one person at home.
 MIN_DETECTION_CONFIDENCE = 0.5
@@ -50,6 +59,11 @@ MIN_TRACKING_CONFIDENCE = 0.5
 #: analysed as fast as possible, look for one.
 LIVE_NUM_POSES = 2
 VIDEO_NUM_POSES = 1
+#: Live result timings kept until someone takes them (:meth:`LivePoseEstimator.take_timings`):
+#: a few seconds' worth at 30 fps, so a reader that never asks costs no growing memory.
+_TIMINGS_KEPT = 256
+#: A submitted frame with no result after this long was dropped long ago; forgotten.
+_PENDING_FORGET_MS = 2000
 
 
 #: The packages whose ``__init__`` imports every MediaPipe task (and through its drawing
@@ -183,8 +197,11 @@ def _create(
 def to_pose_frame(
     result: Any, timestamp_s: float, size: tuple[int, int], image: np.ndarray | None = None
 ) -> PoseFrame:
-    """Convert one PoseLandmarkerResult. With two people, the larger one is the player."""
-    width, height = size
+    """Convert one PoseLandmarkerResult. With two people, the larger one is the player.
+
+    ``size`` is the frame's (the picture shown); the mask keeps the size it was inferred
+    at, which is smaller when the camera path handed MediaPipe a downscaled copy.
+    """
     people = result.pose_landmarks or []
     if not people:
         return PoseFrame.empty(timestamp_s, size, image=image)
@@ -198,8 +215,9 @@ def to_pose_frame(
         return PoseFrame.empty(timestamp_s, size, image=image)
     mask = None
     if result.segmentation_masks and len(result.segmentation_masks) > best:
-        view = result.segmentation_masks[best].numpy_view()
-        mask = np.array(view, dtype=np.float32).reshape(height, width)
+        found = result.segmentation_masks[best]
+        view = found.numpy_view()
+        mask = np.array(view, dtype=np.float32).reshape(found.height, found.width)
     return PoseFrame(
         timestamp_s,
         landmarks,
@@ -263,47 +281,94 @@ class PoseEstimator(_Base):
         return to_pose_frame(result, timestamp_s, (width, height), rgb if keep_image else None)
 
 
+@dataclass(frozen=True, slots=True)
+class ResultTiming:
+    """How one live result went: what a quality policy needs to judge the machine."""
+
+    arrived_s: float  # time.monotonic() when the result came back
+    latency_s: float  # from submit() to the result
+    dropped: int  # frames submitted before this one that MediaPipe dropped
+    size: tuple[int, int]  # (width, height) of the image MediaPipe worked on
+
+
 class LivePoseEstimator(_Base):
     """LIVE_STREAM mode: :meth:`submit` never blocks; :meth:`latest` is the newest result.
 
     Each result carries the image it was computed from (when ``keep_image``), so what the
     game draws is always a camera picture with its own pose, never a newer picture with
-    an older skeleton.
+    an older skeleton. That image may be a bigger copy of the one inferred (``display``
+    in :meth:`submit`): landmarks are fractions of the picture, so they fit both.
+
+    :meth:`take_timings` tells how each result went (latency, drops), thread-safely, for
+    a caller that adapts what it submits to how fast the machine keeps up.
     """
 
     def __init__(self, model: Path, *, mask: bool = True, keep_image: bool = True) -> None:
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
         self._latest: PoseFrame | None = None
-        self._pending: dict[int, tuple[float, np.ndarray | None]] = {}
+        #: Per submitted frame: its timestamp, the picture kept for it (or None), that
+        #: picture's (width, height) and ``time.monotonic()`` at submit.
+        self._pending: dict[int, tuple[float, np.ndarray | None, tuple[int, int], float]] = {}
+        self._timings: deque[ResultTiming] = deque(maxlen=_TIMINGS_KEPT)
+        self._forgotten = 0  # pending frames given up on, not yet reported as dropped
         self._keep_image = keep_image
         self.results = 0
+        self.submitted = 0
+        self.dropped = 0
         self._mp, self._landmarker = _create(
             model, "LIVE_STREAM", mask, LIVE_NUM_POSES, self._on_result
         )
         self._clock = _Clock()
 
-    def submit(self, rgb: np.ndarray, timestamp_s: float) -> None:
-        """Hand one camera frame to MediaPipe; it may drop it if still busy."""
+    def submit(
+        self, rgb: np.ndarray, timestamp_s: float, *, display: np.ndarray | None = None
+    ) -> None:
+        """Hand one camera frame to MediaPipe; it may drop it if still busy.
+
+        ``display``: the picture the result should carry instead of ``rgb`` (the
+        full-size camera image when ``rgb`` is a downscaled copy for speed).
+        """
+        submitted_at = time.monotonic()
         ms = self._clock.ms(timestamp_s)
+        shown = rgb if display is None else display
+        kept = shown if self._keep_image else None
+        size = (shown.shape[1], shown.shape[0])
         with self._lock:
-            self._pending[ms] = (timestamp_s, rgb if self._keep_image else None)
-            for old in [k for k in self._pending if k < ms - 2000]:
+            self._pending[ms] = (timestamp_s, kept, size, submitted_at)
+            self.submitted += 1
+            for old in [k for k in self._pending if k < ms - _PENDING_FORGET_MS]:
                 del self._pending[old]  # dropped by MediaPipe long ago
+                self._forgotten += 1
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=_contiguous(rgb))
         self._landmarker.detect_async(image, ms)
 
     def _on_result(self, result: Any, image: Any, timestamp_ms: int) -> None:
+        arrived = time.monotonic()
         with self._lock:
-            timestamp_s, rgb = self._pending.pop(timestamp_ms, (timestamp_ms / 1000.0, None))
-            for old in [k for k in self._pending if k < timestamp_ms]:
+            inferred = (image.width, image.height)
+            timestamp_s, rgb, size, submitted_at = self._pending.pop(
+                timestamp_ms, (timestamp_ms / 1000.0, None, inferred, arrived)
+            )
+            skipped = [k for k in self._pending if k < timestamp_ms]
+            for old in skipped:
                 del self._pending[old]  # frames MediaPipe skipped
-        size = (image.width, image.height)
+            dropped = len(skipped) + self._forgotten
+            self._forgotten = 0
         frame = to_pose_frame(result, timestamp_s, size, rgb)
         with self._lock:
             self._latest = frame
             self.results += 1
+            self.dropped += dropped
+            self._timings.append(ResultTiming(arrived, arrived - submitted_at, dropped, inferred))
             self._arrived.notify_all()
+
+    def take_timings(self) -> list[ResultTiming]:
+        """The timings of the results since the last call, oldest first (any thread)."""
+        with self._lock:
+            taken = list(self._timings)
+            self._timings.clear()
+        return taken
 
     def latest(self) -> PoseFrame | None:
         with self._lock:

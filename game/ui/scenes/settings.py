@@ -1,9 +1,14 @@
-"""Settings for the current player: camera, pose model, sound, mirror, colours, text size.
+"""Settings for the current player: camera, pose model and quality, sound, mirror, colours,
+text size.
 
 Every change takes effect at once (:func:`~game.ui.prefs.apply_settings`: the palette
-and text size redraw this very screen) and is saved for this player in the score store
-in a :class:`Job`, so the next start finds it. A preview shows the colours the game uses
-for good, fair and poor reps in the chosen palette. Calibration is started from here too.
+and text size redraw this very screen, a running camera takes the new pose quality) and
+is saved for this player in the score store in a :class:`Job`, so the next start finds
+it. A preview shows the colours the game uses for good, fair and poor reps in the chosen
+palette. Calibration is started from here too.
+
+"Pose quality" is Auto, Full or Fast (:mod:`game.pose.quality`); with Auto and a camera
+running, the row also says what Auto chose for this machine just now.
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ import pygame
 from game.coach.scoring import CLEAN_REP_MIN_SCORE
 from game.play.scores import ScoreStore
 from game.play.settings import PlayerSettings
+from game.pose.quality import QualityMode, QualityState
 from game.ui import theme
 from game.ui.context import GameContext
 from game.ui.jobs import Job
-from game.ui.prefs import apply_settings, save_settings
+from game.ui.prefs import apply_settings, running_camera_quality, save_settings
 from game.ui.scene import Scene
 from game.ui.scenes.calibration import CALIBRATION_FIELD, CalibrationScene
 from game.ui.scenes.text_entry import TextEntryScene
@@ -31,6 +37,7 @@ __all__ = ["ROWS", "SettingsScene", "check_model_path"]
 ROWS = (
     "Camera",
     "Pose model",
+    "Pose quality",
     "Volume",
     "Sound",
     "Mirror camera",
@@ -40,11 +47,23 @@ ROWS = (
     "Back",
 )
 ROW_TOP = 118
-ROW_H = 56
+#: Ten rows end at y = 648, clear of the key help along the bottom (its top is at about
+#: y = 670 at the largest text size); a row is 46 px, room for the labels at that size
+#: (41 px).
+ROW_H = 52
 LIST = pygame.Rect(60, ROW_TOP - 10, 760, len(ROWS) * ROW_H + 20)
 PREVIEW = pygame.Rect(850, ROW_TOP - 10, 370, len(ROWS) * ROW_H + 20)
-_VALUE_X = 420
+#: Where values start: just right of the longest label at the largest text size
+#: ("Mirror camera", 216 px from x = 88), leaving values 460 px.
+_VALUE_X = 330
 _NAMES = {"standard": "Standard", "colour-blind": "Colour-blind"}
+#: Design sizes for a value's small print, largest first; the last may still be cut.
+_NOTE_SIZES = (24, 22, 20)
+_QUALITY_NAMES: dict[str, str] = {
+    QualityMode.AUTO: "Auto",
+    QualityMode.FULL: "Full",
+    QualityMode.FAST: "Fast",
+}
 
 
 def check_model_path(text: str) -> str:
@@ -77,6 +96,8 @@ class SettingsScene(Scene):
         self._save_job: Job[None] | None = None
         self._unsaved: PlayerSettings | None = None
         self._cal_job: Job[bool] | None = None
+        #: A running camera's inference quality (None: no camera), read in update().
+        self.live_quality: QualityState | None = None
 
     @property
     def settings(self) -> PlayerSettings:
@@ -124,6 +145,9 @@ class SettingsScene(Scene):
             self.change(s.next_palette(step))
         elif row == "Text size":
             self.change(s.next_text_size(step))
+        elif row == "Pose quality":
+            self.change(s.next_inference_quality(step))
+            self.live_quality = running_camera_quality()
 
     def _activate(self, row: str) -> None:
         if self.stack is None:
@@ -184,6 +208,7 @@ class SettingsScene(Scene):
         return False
 
     def update(self, dt: float) -> None:
+        self.live_quality = running_camera_quality()
         job = self._save_job
         if job is not None and job.done:
             self._save_job = None
@@ -205,6 +230,8 @@ class SettingsScene(Scene):
             return f"Camera {s.camera_index}"
         if row == "Pose model":
             return Path(s.model_path).name if s.model_path else "Shipped model"
+        if row == "Pose quality":
+            return _QUALITY_NAMES.get(s.inference_quality, s.inference_quality)
         if row == "Volume":
             return f"{round(s.volume * 100)}%"
         if row == "Sound":
@@ -219,6 +246,15 @@ class SettingsScene(Scene):
             state = {True: "done", False: "not yet", None: "..."}[self.calibrated]
             return f"Calibrate now ({state})"
         return ""
+
+    def note(self, row: str) -> str:
+        """Small print after a value: what Auto chose, while a camera runs."""
+        live = self.live_quality
+        if row != "Pose quality" or live is None or live.mode is not QualityMode.AUTO:
+            return ""
+        if self.settings.inference_quality != QualityMode.AUTO:
+            return ""  # just changed away from Auto: the camera catches up next frame
+        return f"now {live.description}"
 
     def draw(self, surface: pygame.Surface) -> None:
         a = self.ctx.assets
@@ -257,7 +293,17 @@ class SettingsScene(Scene):
             steppable = row not in ("Pose model", "Calibration", "Back")
             text = f"<  {value}  >" if steppable and chosen else value
             surf = a.fit(text, 32, theme.ACCENT, room)
-            surface.blit(surf, surf.get_rect(midleft=(_VALUE_X, rect.centery)))
+            placed = surface.blit(surf, surf.get_rect(midleft=(_VALUE_X, rect.centery)))
+            note = self.note(row)
+            if note:
+                x = placed.right + 14
+                room = rect.right - 16 - x
+                # Smaller print before cutting it short (the largest text size needs it).
+                size = next(
+                    (n for n in _NOTE_SIZES if a.font(n).size(note)[0] <= room), _NOTE_SIZES[-1]
+                )
+                small = a.fit(note, size, theme.TEXT_DIM, room)
+                surface.blit(small, small.get_rect(midleft=(x, rect.centery + 1)))
 
     def _draw_preview(self, surface: pygame.Surface) -> None:
         """What the palette and text size look like: rep scores as the game colours them."""
