@@ -71,8 +71,9 @@ def pose_rows(clip: Path, repeat: int) -> tuple[list[Row], dict]:
             f["analyze_parallel_fps"], "frames/s"),
         Row("  ratio to the ceiling (median of paired rounds)", src, many, "x", ">= 1.7",
             many >= 1.7),
-        Row(f"  same reps as --jobs 1 ({f['rep_count']})", src, float(f["same_reps"]), "yes=1",
-            "= 1", bool(f["same_reps"])),
+        Row(f"  same rep count as --jobs 1 ({f['rep_count']})", src, float(f["same_reps"]),
+            "yes=1", "= 1", bool(f["same_reps"])),
+        Row("  largest move of a rep bottom against --jobs 1", src, f["bottom_shift_s"], "s"),
     ]  # fmt: skip
     return rows, f
 

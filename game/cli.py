@@ -104,14 +104,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DEG",
         help="knee bend a rep should reach, degrees (default 90)",
     )
-    analyze.add_argument(
-        "--jobs",
-        type=_positive_int,
-        metavar="N",
-        help="processes inferring a video file at once, each a stretch of it (default: the "
-        "cores this process may use, at most 8; 1: one stream). Recordings, the demo and "
-        "clips too short to split are always one stream",
-    )
+    _add_jobs(analyze)
     analyze.set_defaults(run=_run_analyze)
 
     record = sub.add_parser(
@@ -124,6 +117,9 @@ def _parser() -> argparse.ArgumentParser:
     record.add_argument(
         "--seconds", type=float, metavar="N", help="stop after N seconds (needed for a camera)"
     )
+    # The same default as analyze: a recording of a video holds the very frames analyze
+    # sees, so replaying it gives the same report.
+    _add_jobs(record)
     record.set_defaults(run=_run_record)
 
     scores = sub.add_parser("scores", help="high scores; move them to another computer")
@@ -293,14 +289,26 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _add_jobs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="processes inferring a video file at once, each every N-th frame (default: the "
+        "cores this process may use, at most 8, while each keeps 14 frames/s; 1: one "
+        "stream). Recordings, the demo and clips under 2 s are always one stream",
+    )
+
+
 def _run_record(args: argparse.Namespace) -> int:
     from game.pose.model import ModelError
+    from game.pose.parallel import default_jobs
     from game.pose.recording import RecordingError, record
     from game.pose.source import SourceError, SourceUnavailable
     from game.pose.sources import open_source
 
     try:
-        source = open_source(args.source, model=args.model)
+        source = open_source(args.source, model=args.model, jobs=args.jobs or default_jobs())
     except (SourceError, SourceUnavailable, ModelError) as exc:
         print(f"glutes-high record: {exc}", file=sys.stderr)
         return 2

@@ -23,12 +23,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["native_log_path", "quiet_native_stderr", "route_native_stderr", "set_verbose"]
+__all__ = [
+    "is_verbose",
+    "native_log_path",
+    "quiet_native_stderr",
+    "route_native_stderr",
+    "set_verbose",
+]
 
 _lock = threading.Lock()
 _verbose = False
 _routed = False
 _log_path = Path(tempfile.gettempdir()) / f"glutes-high-native-{os.getpid()}.log"
+
+
+def is_verbose() -> bool:
+    """Whether ``--verbose`` asked for the native runtime's own output (worker processes
+    are told the same)."""
+    return _verbose
 
 
 def set_verbose(verbose: bool) -> None:

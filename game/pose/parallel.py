@@ -1,38 +1,43 @@
-"""One video inferred in parallel: contiguous time chunks, one process each, joined in order.
+"""One video inferred in parallel: interleaved lanes, one process each, joined in order.
 
 MediaPipe infers one frame at a time on about one core (VIDEO mode, measured 17-18 ms a
 frame at 640x360 on the development machine), so a second core only helps a file if the
 file is split. :class:`ParallelPass` does that for ``analyze --jobs N``:
 
-* :func:`plan_chunks` splits the frames into up to N contiguous chunks. Every chunk
-  after the first starts :data:`WARMUP_S` early: those frames are inferred and dropped, so
-  that MediaPipe's tracking and its own landmark smoothing have settled when the chunk's
-  first kept frame comes, instead of starting cold from a fresh detection mid-squat.
-* The first chunk is inferred in this process (:func:`~game.pose.video.infer_video`, the
-  same pipeline as one stream), the others each in a worker process started with
-  ``spawn``: MediaPipe's native runtime is not safe to fork once a graph exists, and a
-  spawned interpreter never inherits one. A worker decodes its own chunk (seeking to its
-  start), infers it in VIDEO mode with increasing timestamps ``i / fps``, exactly those of
-  a whole-file pass, and appends each pose frame, pickled, to a spool file.
-* The frames come out in order, one stream: the whole first chunk, then the second...
-  The coach runs over that stream in the caller, unchanged. Later chunks finish while
-  earlier ones are still being read, so their frames wait in their spool files: page
-  cache, not this process's memory, so a long high-resolution video cannot exhaust it
-  (a 640x360 mask is 0.9 MB a frame; the files are deleted as soon as both ends have
-  them open, so nothing is left behind).
+* :func:`plan_lanes` deals the frames out like cards to up to N **lanes**: with two,
+  lane 0 takes frames 0, 2, 4... and lane 1 frames 1, 3, 5... Each lane is one VIDEO-mode
+  stream with its own tracking, at the video's frame rate over N, and timestamps
+  ``i / fps``, exactly those of a whole-file pass.
+* Lane 0 is inferred in this process (:func:`~game.pose.video.infer_video`, the same
+  pipeline as one stream, decoding every frame but converting only its own), the others
+  each in a worker process started with ``spawn``: MediaPipe's native runtime is not
+  safe to fork once a graph exists, and a spawned interpreter never inherits one. A
+  worker appends each pose frame, pickled, to a spool file.
+* The frames come out in order, one stream, taken from the lanes in turn; the coach runs
+  over that stream in the caller, unchanged.
+
+Why lanes and not contiguous chunks (what this module did first): a chunk that starts
+mid-video starts MediaPipe cold, so each chunk after the first had to infer a second of
+warm-up and throw it away (without it, rep bottoms near a seam moved by up to 5 frames),
+and the last chunk to start waits for its worker's start-up. Lanes have no seams: every
+lane tracks the person from the first frame, all lanes finish together, and nothing is
+inferred twice. On side_tommy (459 frames) two lanes ran 84 frames/s against two chunks'
+72, on the same machine in the same minute, and found the same reps with every bottom
+within one frame of one stream's. The price: each lane tracks at a lower frame rate, so
+lanes are only as many as keep :data:`MIN_LANE_FPS`.
 
 A file that ends early (a damaged tail) ends the stream where it ends, as one stream
-would: frames decoded after a gap by a later chunk are not used. An error in a worker (a
-file it cannot open, a model it cannot load) is raised in the reader as the same
+would: every lane decodes the same file and stops at the same gap. An error in a worker
+(a file it cannot open, a model it cannot load) is raised in the reader as the same
 exception, with the same message, that one stream raises.
 
-A split has costs: a worker needs ~0.4 s (Python, numpy, OpenCV, MediaPipe, the model,
-the first inference) before its first frame, and each later chunk infers its warm-up
-twice over; so chunks keep at least :data:`MIN_CHUNK_S`, and a short clip is one stream.
+A split costs a worker's start-up (~0.4 s: Python, numpy, OpenCV, MediaPipe, the model,
+the first inference), so a clip shorter than :data:`MIN_SPLIT_S` is one stream.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import pickle
@@ -52,29 +57,23 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_AUTO_JOBS",
-    "MIN_CHUNK_S",
-    "WARMUP_S",
-    "Chunk",
+    "MIN_LANE_FPS",
+    "MIN_SPLIT_S",
+    "Lane",
     "ParallelPass",
     "default_jobs",
-    "plan_chunks",
+    "plan_lanes",
 ]
 
-#: Seconds a chunk after the first starts early, inferred and dropped. MediaPipe's
-#: tracking history never fully washes out (the seam's landmarks differ from a whole-file
-#: pass by ~1 px, and a hard pose can differ by more for seconds), so this was chosen on
-#: what the coach makes of it: every clip in ../shared/data, split in 2 and in 3, against
-#: one stream. Rep bottoms moved by up to 5 frames with no warm-up, up to 3 with 0.5 s,
-#: and at most 1 with 1 s; rep counts never changed, except on 3q_barbell_occluded (the
-#: clip on which MediaPipe loses the legs at every bottom; a known miss), split in 3.
-WARMUP_S = 1.0
-#: No chunk keeps fewer seconds than this: twice the warm-up, so a chunk's warm-up is at
-#: most a third of its work. A worker's start-up (~0.4 s, in parallel with this
-#: process's own) is then well paid for too: a 2-way split of a 5 s clip still saves
-#: about a second.
-MIN_CHUNK_S = 2.0
+#: A clip shorter than this is one stream: a worker's ~0.4 s start-up would eat what a
+#: second lane saves (two lanes save about half of the clip's inference time: ~1 s here).
+MIN_SPLIT_S = 2.0
+#: Each lane sees the video at its frame rate over the number of lanes; MediaPipe's
+#: tracking is only checked at 15 frames/s (a 30 fps clip in two lanes), so lanes are
+#: never made slower than this: a 30 fps video splits in two, a 60 fps one in up to four.
+MIN_LANE_FPS = 14.0
 #: ``--jobs`` by default uses every core this process may run on, up to this many: every
-#: process holds a model and its own decoder, and each extra chunk adds a warm-up.
+#: process holds a model and decodes the whole file.
 MAX_AUTO_JOBS = 8
 #: How long stopping waits for a worker process to end before it is killed.
 WORKER_EXIT_S = 2.0
@@ -98,58 +97,42 @@ def default_jobs() -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class Chunk:
-    """Frames ``start`` to ``stop`` (exclusive; ``None``: to the end of the file) are kept;
-    inference starts at ``warmup_start`` (``<= start``) so tracking has settled by then."""
+class Lane:
+    """Frames ``offset``, ``offset + step``, ``offset + 2 * step``... of the video."""
 
-    index: int
-    warmup_start: int
-    start: int
-    stop: int | None
-
-    @property
-    def warmup(self) -> int:
-        return self.start - self.warmup_start
+    offset: int
+    step: int
 
 
-def plan_chunks(
+def plan_lanes(
     frame_count: int,
     fps: float,
     jobs: int,
     *,
-    warmup_s: float = WARMUP_S,
-    min_chunk_s: float = MIN_CHUNK_S,
-) -> list[Chunk]:
-    """Split ``frame_count`` frames into at most ``jobs`` contiguous chunks, with warm-ups.
+    min_split_s: float = MIN_SPLIT_S,
+    min_lane_fps: float = MIN_LANE_FPS,
+) -> list[Lane]:
+    """Deal ``frame_count`` frames out to at most ``jobs`` lanes (see the module doc).
 
-    Chunks cover every frame once, in order, each at least ``min_chunk_s`` long; the last
-    runs to the end of the file (a container's frame count can be a little off). The
-    work is balanced, warm-ups included: every chunk infers the same number of frames
-    (to within one), so the first, which needs no warm-up, keeps the most. An unknown
-    frame count (0) gives one chunk: there is nothing to split by.
+    One lane (the whole file, one stream) when the clip is shorter than ``min_split_s``,
+    its frame count is unknown (0), or a second lane would track at under
+    ``min_lane_fps``.
     """
-    warm = max(0, round(warmup_s * fps)) if math.isfinite(warmup_s * fps) else 0
-    min_frames = max(1, math.ceil(min_chunk_s * fps)) if math.isfinite(min_chunk_s * fps) else 1
-    # Every chunk after the first keeps (frames - warm) / count frames: at least min_frames.
-    count = min(int(jobs), (frame_count - warm) // min_frames) if frame_count > warm else 1
-    if count <= 1:
-        return [Chunk(0, 0, 0, None)]
-    # Chunk 0 infers b1 frames, chunk i >= 1 infers (b[i+1] - b[i]) + warm; all equal
-    # gives b[k] = k * share - (k - 1) * warm with share = (frames + (count-1) warm) / count.
-    share = (frame_count + (count - 1) * warm) / count
-    bounds = [0] + [round(k * share - (k - 1) * warm) for k in range(1, count)]
-    chunks = []
-    for i, start in enumerate(bounds):
-        stop = bounds[i + 1] if i + 1 < count else None
-        chunks.append(Chunk(i, max(0, start - warm), start, stop))
-    return chunks
+    count = max(1, int(jobs))
+    if math.isfinite(fps) and fps > 0:
+        count = min(count, max(1, int(fps / min_lane_fps)))
+        if frame_count < min_split_s * fps:
+            count = 1
+    else:
+        count = 1
+    return [Lane(offset, count) for offset in range(count)]
 
 
 class ParallelPass(Iterator[PoseFrame]):
-    """The pose frames of a whole video, in order, inferred chunk by chunk in parallel.
+    """The pose frames of a whole video, in order, inferred in interleaved lanes in parallel.
 
     Starts at construction: the worker processes first (their start-up is the longest),
-    then this process's own chunk. :meth:`stop` may be called from any thread; it stops
+    then this process's own lane. :meth:`stop` may be called from any thread; it stops
     the local threads and ends the workers.
     """
 
@@ -171,28 +154,29 @@ class ParallelPass(Iterator[PoseFrame]):
         from game.pose.video import infer_video
 
         self.path = Path(path)
-        self.chunks = plan_chunks(frame_count, fps, jobs)
+        self.lanes = plan_lanes(frame_count, fps, jobs)
         self.stopped = threading.Event()
         context = multiprocessing.get_context("spawn")
-        verbose = bool(getattr(native_log, "_verbose", False))
-        self._remote: list[_RemoteChunk] = []
+        verbose = native_log.is_verbose()
+        self._remote: list[_RemoteLane] = []
         try:
-            for chunk in self.chunks[1:]:
+            for lane in self.lanes[1:]:
                 self._remote.append(
-                    _RemoteChunk(context, self.path, fps, chunk, model, mask, keep_image, verbose)
+                    _RemoteLane(context, self.path, fps, lane, model, mask, keep_image, verbose)
                 )
         except BaseException:
             self.stop()
             self._release()
             raise
-        first = self.chunks[0]
+        first = self.lanes[0]
         self._local = infer_video(
             self.path,
             fps,
             model=model,
             mask=mask,
             keep_image=keep_image,
-            stop=first.stop,
+            start=first.offset,
+            step=first.step,
             loading=loading,
         )
         self._frames = self._generate()
@@ -223,34 +207,23 @@ class ParallelPass(Iterator[PoseFrame]):
             remote.release()
 
     def _generate(self) -> Iterator[PoseFrame]:
+        """Frame ``i`` from lane ``i % lanes``; the first lane without its frame ends the
+        stream (frames are dealt in order, so no later frame exists either)."""
+        lanes: list[Iterator[PoseFrame]] = [self._local]
+        lanes += [remote.frames(self.stopped) for remote in self._remote]
         try:
-            kept = 0
-            for frame in self._local:
-                kept += 1
-                yield frame
-            if self.stopped.is_set() or kept < _length(self.chunks[0]):
-                return  # the file ended inside the first chunk: so does the stream
-            for remote in self._remote:
-                kept = 0
-                for frame in remote.frames(self.stopped):
-                    kept += 1
-                    yield frame
-                if self.stopped.is_set() or (
-                    remote.chunk.stop is not None and kept < _length(remote.chunk)
-                ):
+            for lane in itertools.cycle(lanes):
+                frame = next(lane, None)
+                if frame is None or self.stopped.is_set():
                     return
+                yield frame
         finally:
             self.stop()
             self._release()
 
 
-def _length(chunk: Chunk) -> int:
-    assert chunk.stop is not None
-    return chunk.stop - chunk.start
-
-
-class _RemoteChunk:
-    """A worker process inferring one chunk into a spool file, and how to read it back.
+class _RemoteLane:
+    """A worker process inferring one lane into a spool file, and how to read it back.
 
     The worker appends records (a tag byte, a length, a pickle) to a temporary file and
     counts each finished record on a process-shared semaphore; the reader takes one
@@ -265,24 +238,24 @@ class _RemoteChunk:
         context: Any,
         path: Path,
         fps: float,
-        chunk: Chunk,
+        lane: Lane,
         model: Path,
         mask: bool,
         keep_image: bool,
         verbose: bool,
     ) -> None:
-        self.chunk = chunk
+        self.lane = lane
         self.path = path
-        descriptor, spool = tempfile.mkstemp(prefix="glutes-high-chunk-", suffix=".frames")
+        descriptor, spool = tempfile.mkstemp(prefix="glutes-high-lane-", suffix=".frames")
         self._spool_fd: int | None = descriptor
         self._spool = Path(spool)
         self._offset = 0
         self._records = context.Semaphore(0)
         self.process = context.Process(
-            target=run_chunk,
-            args=(spool, self._records, str(path), fps, chunk, str(model), mask, keep_image),
+            target=run_lane,
+            args=(spool, self._records, str(path), fps, lane, str(model), mask, keep_image),
             kwargs={"verbose": verbose},
-            name=f"glutes-high-pose-chunk-{chunk.index}",
+            name=f"glutes-high-pose-lane-{lane.offset}",
             daemon=True,
         )
         try:
@@ -292,7 +265,7 @@ class _RemoteChunk:
             raise
 
     def frames(self, stopped: threading.Event) -> Iterator[PoseFrame]:
-        """This chunk's kept frames, in order; raises what the worker raised."""
+        """This lane's frames, in order; raises what the worker raised."""
         while True:
             if not self._wait_for_record(stopped):
                 return
@@ -309,10 +282,10 @@ class _RemoteChunk:
             if stopped.is_set():
                 return False
             if not self.process.is_alive() and not self._records.acquire(block=False):
-                end = self.chunk.stop if self.chunk.stop is not None else "the end"
                 raise SourceUnavailable(
-                    f"{self.path}: the pose worker for frames {self.chunk.start} to {end} "
-                    f"stopped without finishing (exit code {self.process.exitcode})"
+                    f"{self.path}: the pose worker for every {_ordinal(self.lane.step)} frame "
+                    f"from frame {self.lane.offset} stopped without finishing (exit code "
+                    f"{self.process.exitcode})"
                 )
         return True
 
@@ -358,19 +331,23 @@ def _pread(descriptor: int, size: int, offset: int) -> bytes:
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
-def run_chunk(
+def _ordinal(n: int) -> str:
+    return {1: "", 2: "2nd", 3: "3rd"}.get(n, f"{n}th")
+
+
+def run_lane(
     spool: str,
     records: Any,
     path: str,
     fps: float,
-    chunk: Chunk,
+    lane: Lane,
     model: str,
     mask: bool,
     keep_image: bool,
     *,
     verbose: bool = False,
 ) -> None:
-    """A worker process's whole life: infer one chunk into the spool file, record by record.
+    """A worker process's whole life: infer one lane into the spool file, record by record.
 
     The last record says how it ended: done, or the exception, pickled, for the reader to
     raise (one that will not pickle goes as a ``RuntimeError`` with its type and message).
@@ -396,9 +373,8 @@ def run_chunk(
                 model=Path(model),
                 mask=mask,
                 keep_image=keep_image,
-                start=chunk.warmup_start,
-                keep_from=chunk.start,
-                stop=chunk.stop,
+                start=lane.offset,
+                step=lane.step,
             )
             for frame in frames:
                 record(_FRAME, pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))

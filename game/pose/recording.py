@@ -31,8 +31,10 @@ member             dtype, shape               what
 
 Everything is stored exactly except the mask: it is averaged down to at most
 :data:`MASK_MAX_SIDE_PX` pixels on its long side and quantised to 8 bits, and comes back
-upscaled (bilinear) to the frame size as float32. That is plenty for the silhouette the
-game draws; nothing in the coach reads the mask.
+upscaled (bilinear) to the frame size as float32. The coach reads the mask (the back's
+contour from the side, the gap between the shins from the front) as person / not person
+at 0.5, which 8 bits keep exactly; so a recording of frames up to that size replays to
+the very same analysis as its source.
 
 Reading never unpickles (``allow_pickle`` is never on: a recording may come from anyone),
 checks every member's dtype and shape against the frame count before reading its data,
@@ -81,11 +83,13 @@ __all__ = [
 FORMAT_NAME = "glutes-high-recording"
 #: Bumped when a change would make an older game misread a file; readers refuse newer ones.
 FORMAT_VERSION = 1
-#: Masks are averaged down so their long side is at most this: 160x120 for a 640x480
-#: camera, 160x90 for 16:9. A mask compresses to ~0.9 KB per frame at this size (measured
-#: on the demo athlete and on MediaPipe's masks of side_tommy_3reps_pickup), against
-#: ~1.2 MB per frame as float32 at 640x480.
-MASK_MAX_SIDE_PX = 160
+#: Masks are averaged down so their long side is at most this: a 640x360 video or a
+#: camera inferred at 640 px keeps its mask whole (the coach's mask measurements then
+#: replay exactly), 1280x720 goes to 640x360. At 640x360 a mask compresses to ~3 KB per
+#: frame (MediaPipe's masks of side_tommy_3reps_pickup), against 0.9 MB as float32.
+#: It was 160 px (~0.9 KB), from when nothing in the coach read the mask: the silhouette
+#: metrics read such a mask differently from the full one.
+MASK_MAX_SIDE_PX = 640
 #: The most frames a reader accepts: two hours at 60 fps, far beyond any training session.
 #: A bound that a file's own header cannot talk the reader out of (a crafted file could
 #: otherwise ask for gigabytes).
@@ -240,12 +244,14 @@ class RecordingWriter:
         mask_blob = None
         if self.keep_masks and frame.mask is not None:
             width, height = self.frame_size
-            if frame.mask.shape != (height, width):
-                raise ValueError(
-                    f"frame at {frame.timestamp_s:.3f} s has a {frame.mask.shape} mask, "
-                    f"expected (height, width) = {(height, width)}"
-                )
-            small = _downscale_mask(frame.mask, self._factor)
+            mask = frame.mask  # 2-D: PoseFrame checks
+            if mask.shape != (height, width):
+                # A camera that infers on a smaller copy (game.pose.quality) sends its
+                # mask at that size: stretched to the frame, as a reader would.
+                import cv2
+
+                mask = cv2.resize(mask.astype(np.float32), (width, height))
+            small = _downscale_mask(mask, self._factor)
             mask_blob = zlib.compress(small.tobytes(), _MEMORY_MASK_ZLIB_LEVEL)
         if frame.landmarks is not None and frame.world_landmarks is not None:
             landmarks, world = frame.landmarks.copy(), frame.world_landmarks.copy()

@@ -8,8 +8,9 @@ first frames decode and the reader imports what it needs. Frames are never dropp
 video is read as fast as it can be, and every frame is inferred in order (VIDEO running
 mode, with tracking).
 
-``VideoSource(jobs=N)`` splits a long file into up to N chunks inferred in parallel
-processes (:mod:`game.pose.parallel`) and still yields one stream, in order.
+``VideoSource(jobs=N)`` deals a long file's frames out to up to N interleaved lanes
+inferred in parallel processes (:mod:`game.pose.parallel`) and still yields one stream,
+in order.
 """
 
 from __future__ import annotations
@@ -101,9 +102,11 @@ def probe_video(path: Path) -> VideoProbe:
 
 
 def decode_video(
-    path: Path, fps: float, *, start: int = 0, stop: int | None = None
+    path: Path, fps: float, *, start: int = 0, stop: int | None = None, step: int = 1
 ) -> Iterator[DecodedFrame]:
-    """Decode frames ``start`` to ``stop`` (exclusive) as RGB, with timestamps ``i / fps``.
+    """Decode frames ``start`` to ``stop`` (exclusive) as RGB, with timestamps ``i / fps``;
+    with ``step`` > 1 only every ``step``-th of them (the others are decoded, as the
+    codec needs, but neither converted nor handed on).
 
     Timestamps come from the frame index and the file's frame rate, so a chunk decoded on
     its own gets the same timestamps as in a whole-file pass. A chunk starts with a seek;
@@ -127,6 +130,11 @@ def decode_video(
                     return
         index = start
         while stop is None or index < stop:
+            if (index - start) % step:
+                if not cap.grab():
+                    return
+                index += 1
+                continue
             ok, bgr = cap.read()
             if not ok or bgr is None:
                 return
@@ -158,8 +166,8 @@ def infer_video(
     mask: bool = True,
     keep_image: bool = False,
     start: int = 0,
-    keep_from: int | None = None,
     stop: int | None = None,
+    step: int = 1,
     loading: ModelLoad | None = None,
 ) -> VideoPass:
     """Pose frames of video frames ``start`` to ``stop``, one stream, three threads.
@@ -170,14 +178,13 @@ def infer_video(
     meantime. Inference then runs on its own thread, so whatever the caller does with each
     frame (the coach, a progress bar) overlaps the next inference instead of adding to it.
 
-    Frames before ``keep_from`` are inferred and dropped: a chunk of a parallel pass
-    starts a little early so MediaPipe's tracking has settled when its first kept frame
-    comes (see :mod:`game.pose.parallel`). ``loading`` is a model already being loaded
+    ``step`` > 1 infers only every ``step``-th frame from ``start`` on: one lane of a
+    parallel pass (see :mod:`game.pose.parallel`). ``loading`` is a model already being loaded
     (:class:`ModelLoad`) to use instead of loading one. An error in either thread is
     raised in the reader's thread, and ends the pass.
     """
     load = loading if loading is not None else ModelLoad(model, mask)
-    return VideoPass(path, fps, load, keep_image, start, keep_from, stop)
+    return VideoPass(path, fps, load, keep_image, start, stop, step)
 
 
 class VideoPass(Iterator[PoseFrame]):
@@ -195,23 +202,22 @@ class VideoPass(Iterator[PoseFrame]):
         load: ModelLoad,
         keep_image: bool,
         start: int,
-        keep_from: int | None,
         stop: int | None,
+        step: int = 1,
     ) -> None:
         self.stopped = threading.Event()
         self._decoded: queue.Queue[object] = queue.Queue(DECODE_AHEAD_FRAMES)
         self._inferred: queue.Queue[object] = queue.Queue(INFER_AHEAD_FRAMES)
-        keep = start if keep_from is None else keep_from
         self._threads = (
             threading.Thread(
                 target=_infer,
-                args=(self._decoded, self._inferred, self.stopped, load, keep_image, keep),
+                args=(self._decoded, self._inferred, self.stopped, load, keep_image),
                 name="video-infer",
                 daemon=True,
             ),
             threading.Thread(
                 target=_decode,
-                args=(self._decoded, self.stopped, path, fps, start, stop),
+                args=(self._decoded, self.stopped, path, fps, start, stop, step),
                 name="video-decode",
                 daemon=True,
             ),
@@ -249,10 +255,11 @@ def _decode(
     fps: float,
     start: int,
     stop: int | None,
+    step: int = 1,
 ) -> None:
     item: object = _END
     try:
-        for decoded in decode_video(path, fps, start=start, stop=stop):
+        for decoded in decode_video(path, fps, start=start, stop=stop, step=step):
             if not _put(out, decoded, stopped):
                 return
     except BaseException as exc:  # handed on, and raised in the reader's thread
@@ -266,7 +273,6 @@ def _infer(
     stopped: threading.Event,
     load: ModelLoad,
     keep_image: bool,
-    keep_from: int,
 ) -> None:
     item: object = _END
     try:
@@ -280,7 +286,7 @@ def _infer(
                     break
                 assert isinstance(got, DecodedFrame)
                 frame = estimator.estimate(got.rgb, got.timestamp_s, keep_image=keep_image)
-                if got.index >= keep_from and not _put(out, frame, stopped):
+                if not _put(out, frame, stopped):
                     return
     except BaseException as exc:  # a model that will not load, a bad frame
         item = exc
@@ -352,8 +358,8 @@ class ModelLoad:
 class VideoSource:
     """A video file as a :class:`~game.pose.source.PoseSource` (not live).
 
-    ``jobs`` above 1 lets a long video be split into chunks inferred in parallel
-    processes (:mod:`game.pose.parallel`); the frames still come out in order, one
+    ``jobs`` above 1 lets a long video be dealt out to interleaved lanes inferred in
+    parallel processes (:mod:`game.pose.parallel`); the frames still come out in order, one
     stream, and a short video (or ``jobs=1``) is inferred in this process. The workers
     are started with ``spawn``, so a script that asks for them needs the usual
     ``if __name__ == "__main__":`` guard (``python -m game`` and ``glutes-high`` have it).
@@ -402,7 +408,7 @@ class VideoSource:
         """A fresh pass over the file; decoding and inference start at this call."""
         loading, self._preloaded = self._preloaded, None
         frames: VideoPass | ParallelPass
-        if self.jobs > 1 and self._chunked():
+        if self.jobs > 1 and self._split():
             from game.pose.parallel import ParallelPass
 
             frames = ParallelPass(
@@ -427,11 +433,11 @@ class VideoSource:
         self._passes.add(frames)
         return frames
 
-    def _chunked(self) -> bool:
+    def _split(self) -> bool:
         """Whether a pass splits the file: long enough for ``jobs`` to pay (see the plan)."""
-        from game.pose.parallel import plan_chunks
+        from game.pose.parallel import plan_lanes
 
-        return len(plan_chunks(self.frame_count, self.info.fps, self.jobs)) > 1
+        return len(plan_lanes(self.frame_count, self.info.fps, self.jobs)) > 1
 
     def close(self) -> None:
         """Stop every pass in progress (its threads and worker processes). Safe twice."""

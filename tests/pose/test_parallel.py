@@ -1,4 +1,5 @@
-"""Parallel chunked inference: the plan, and real chunks against one stream on a real clip.
+"""Parallel inference in interleaved lanes: the plan, and real lanes against one stream on
+a real clip.
 
 The model and clips are real (../shared/data); the clip is short so the whole file stays
 within a few seconds of inference each way.
@@ -6,8 +7,6 @@ within a few seconds of inference each way.
 
 from __future__ import annotations
 
-import itertools
-import math
 import multiprocessing
 import shutil
 import threading
@@ -21,20 +20,18 @@ from hypothesis import strategies as st
 from game.coach.analysis import analyze_frames
 from game.pose.model import shipped_model
 from game.pose.parallel import (
-    MIN_CHUNK_S,
-    WARMUP_S,
-    Chunk,
-    _RemoteChunk,
+    MIN_LANE_FPS,
+    MIN_SPLIT_S,
+    Lane,
+    _RemoteLane,
     default_jobs,
-    plan_chunks,
+    plan_lanes,
 )
 from game.pose.source import SourceUnavailable
 from game.pose.video import VideoSource, decode_video
 
 VIDEOS = Path(__file__).resolve().parents[2].parent / "shared/data/videos"
-#: 8.5 s, 255 frames, 3 reps: long enough for two chunks, short enough to infer twice;
-#: its seam lands 0.3 s after a rep bottom (a half-second warm-up moved that bottom by 3
-#: frames; the chosen one moves it by at most one).
+#: 8.5 s, 255 frames, 3 reps: long enough for two lanes, short enough to infer twice.
 CLIP = VIDEOS / "side_frontsquat_barbell_3reps.mp4"
 needs_clip = pytest.mark.skipif(not CLIP.exists(), reason=f"no clip at {CLIP}")
 
@@ -42,73 +39,60 @@ needs_clip = pytest.mark.skipif(not CLIP.exists(), reason=f"no clip at {CLIP}")
 # --- the plan ---------------------------------------------------------------------------
 
 
-def test_a_clip_splits_in_two_with_a_one_second_warm_up():
-    first, second = plan_chunks(459, 29.97, 2)
-    assert first == Chunk(0, 0, 0, 244)
-    assert second == Chunk(1, 214, 244, None)
-    # Both infer about the same number of frames: 244 against 459 - 214 = 245.
-    assert second.warmup == round(WARMUP_S * 29.97) == 30
+def test_a_30_fps_clip_is_dealt_to_two_lanes():
+    assert plan_lanes(459, 29.97, 2) == [Lane(0, 2), Lane(1, 2)]
+    # More cores do not make more lanes than keep MIN_LANE_FPS...
+    assert plan_lanes(459, 29.97, 8) == [Lane(0, 2), Lane(1, 2)]
+    # ...but a 60 fps video can feed four.
+    assert plan_lanes(1000, 60.0, 8) == [Lane(k, 4) for k in range(4)]
 
 
 @pytest.mark.parametrize(
-    ("frame_count", "jobs"),
-    [(459, 1), (0, 4), (62, 2), (round(2 * MIN_CHUNK_S * 30) - 1, 2)],
+    ("frame_count", "fps", "jobs"),
+    [(459, 30.0, 1), (0, 30.0, 4), (round(MIN_SPLIT_S * 30) - 1, 30.0, 2), (459, 20.0, 2)],
 )
-def test_one_stream_when_splitting_cannot_pay(frame_count, jobs):
-    assert plan_chunks(frame_count, 30.0, jobs) == [Chunk(0, 0, 0, None)]
+def test_one_stream_when_splitting_cannot_pay(frame_count, fps, jobs):
+    assert plan_lanes(frame_count, fps, jobs) == [Lane(0, 1)]
 
 
 @given(
     frame_count=st.integers(0, 200_000),
-    fps=st.floats(1.0, 240.0),
+    fps=st.floats(0.0, 240.0),
     jobs=st.integers(1, 64),
-    warmup_s=st.floats(0.0, 3.0),
-    min_chunk_s=st.floats(0.1, 30.0),
 )
-def test_chunks_cover_every_frame_once_with_balanced_work(
-    frame_count, fps, jobs, warmup_s, min_chunk_s
-):
-    chunks = plan_chunks(frame_count, fps, jobs, warmup_s=warmup_s, min_chunk_s=min_chunk_s)
-    assert 1 <= len(chunks) <= jobs
-    assert [c.index for c in chunks] == list(range(len(chunks)))
-    assert chunks[0].start == chunks[0].warmup_start == 0
-    assert chunks[-1].stop is None
-    for before, after in itertools.pairwise(chunks):
-        assert before.stop == after.start  # contiguous: nothing skipped, nothing twice
-    if len(chunks) == 1:
-        return
-    warm = round(warmup_s * fps)
-    min_frames = math.ceil(min_chunk_s * fps)
-    stops = [c.stop for c in chunks[:-1]] + [frame_count]
-    kept = [stop - c.start for c, stop in zip(chunks, stops, strict=True)]
-    work = [stop - c.warmup_start for c, stop in zip(chunks, stops, strict=True)]
-    assert all(c.warmup == min(warm, c.start) for c in chunks[1:])
-    assert min(kept) >= min_frames - 1  # rounding the bounds moves them by at most one
-    assert max(work) - min(work) <= 2
+def test_lanes_deal_every_frame_to_exactly_one_lane(frame_count, fps, jobs):
+    lanes = plan_lanes(frame_count, fps, jobs)
+    assert 1 <= len(lanes) <= jobs
+    assert all(lane.step == len(lanes) for lane in lanes)
+    assert [lane.offset for lane in lanes] == list(range(len(lanes)))  # each index once
+    if len(lanes) > 1:
+        assert fps / len(lanes) >= MIN_LANE_FPS
+        assert frame_count >= MIN_SPLIT_S * fps
 
 
 def test_default_jobs_is_the_usable_cores_capped():
     assert 1 <= default_jobs() <= 8
 
 
-# --- real chunks against one stream -------------------------------------------------------
+# --- real lanes against one stream --------------------------------------------------------
 
 
 @needs_clip
-def test_a_chunk_decodes_from_exactly_its_first_frame():
-    """Workers seek to their chunk; a seek that lands a frame off would shift every pose."""
+def test_a_lane_decodes_exactly_its_own_frames():
+    """A lane that got a frame off would shift every pose; a chunk must still seek right."""
     fps = 30.0
     whole = [f.rgb for f in decode_video(CLIP, fps)]
-    for start, stop in ((1, 4), (97, 100), (len(whole) - 3, None)):
-        chunk = list(decode_video(CLIP, fps, start=start, stop=stop))
-        assert [f.index for f in chunk] == list(range(start, stop or len(whole)))
-        assert [f.timestamp_s for f in chunk] == [i / fps for i in range(start, stop or len(whole))]
-        for frame in chunk:
+    for start, stop, step in ((0, None, 2), (1, None, 2), (1, 4, 1), (97, 100, 1), (5, 40, 3)):
+        part = list(decode_video(CLIP, fps, start=start, stop=stop, step=step))
+        expected = list(range(start, stop or len(whole), step))
+        assert [f.index for f in part] == expected
+        assert [f.timestamp_s for f in part] == [i / fps for i in expected]
+        for frame in part:
             assert np.array_equal(frame.rgb, whole[frame.index])
 
 
 @needs_clip
-def test_two_chunks_give_the_frames_and_reps_of_one_stream():
+def test_two_lanes_give_the_frames_and_reps_of_one_stream():
     model = shipped_model()
     one = VideoSource(CLIP, model=model, jobs=1)
     single = list(one.frames())
@@ -116,20 +100,21 @@ def test_two_chunks_give_the_frames_and_reps_of_one_stream():
     two = VideoSource(CLIP, model=model, jobs=2)
     joined = list(two.frames())
     two.close()
-    first, second = plan_chunks(two.frame_count, two.info.fps, 2)
 
     assert len(joined) == len(single) == two.frame_count
     assert [f.timestamp_s for f in joined] == [f.timestamp_s for f in single]
-    # The first chunk is the same pipeline over the same frames: identical, bit for bit.
-    for a, b in zip(single[: first.stop], joined[: first.stop], strict=True):
-        assert np.array_equal(a.landmarks, b.landmarks)
-        assert np.array_equal(a.world_landmarks, b.world_landmarks)
-        assert np.array_equal(a.mask, b.mask)
-    # The second came from a worker: the same kind of frame, masks included.
+    # Each lane tracks at 15 frames/s, so the landmarks are close to one stream's, not
+    # equal: a frame's landmarks sit a median 1.3 % of the picture's height from one
+    # stream's on this clip (8 px of 640; the barbell hides the arms).
     width, height = two.info.frame_size
-    for frame in joined[second.start :]:
-        assert frame.mask is not None and frame.mask.shape == (height, width)
-        assert frame.has_person and frame.extra_people == 0
+    both = [(a, b) for a, b in zip(single, joined, strict=True) if a.has_person and b.has_person]
+    assert len(both) >= 0.95 * sum(a.has_person for a in single)
+    offsets = []
+    for a, b in both:
+        assert b.mask is not None and b.mask.shape == (height, width)
+        apart = (a.landmarks[:, :2] - b.landmarks[:, :2]) * (width, height)
+        offsets.append(np.median(np.hypot(*apart.T)))
+    assert np.median(offsets) < 0.02 * height
     assert all(f.image is None for f in joined)
 
     fps = two.info.fps
@@ -137,13 +122,15 @@ def test_two_chunks_give_the_frames_and_reps_of_one_stream():
     by_two = analyze_frames(joined, source=CLIP.name, fps=fps)
     assert by_one["rep_count"] == by_two["rep_count"] == 3
     for a, b in zip(by_one["reps"], by_two["reps"], strict=True):
-        assert abs(a["bottom_s"] - b["bottom_s"]) <= 1.0 / fps + 0.0011  # rounded to 1 ms
+        # Rounded to 1 ms. Tracking at 15 frames/s moves a bottom by up to 3 frames here;
+        # over all 18 clips, by at most 4 (0.13 s) outside a held bottom.
+        assert abs(a["bottom_s"] - b["bottom_s"]) <= 4.0 / fps + 0.0011
 
 
 @needs_clip
 def test_a_damaged_tail_ends_both_ways_at_the_same_frame(tmp_path):
     """A file cut short (its index still promises every frame) ends where the data ends,
-    in chunks as in one stream; the second chunk's frames past the gap are not used."""
+    in lanes as in one stream."""
     cut = tmp_path / "cut.mp4"
     data = CLIP.read_bytes()
     cut.write_bytes(data[: int(len(data) * 0.4)])
@@ -163,7 +150,7 @@ def test_stopping_early_ends_the_worker_processes():
     source = VideoSource(CLIP, model=shipped_model(), mask=False, jobs=2)
     frames = source.frames()
     next(frames)
-    workers = [child for child in multiprocessing.active_children() if "pose-chunk" in child.name]
+    workers = [child for child in multiprocessing.active_children() if "pose-lane" in child.name]
     assert workers
     source.close()
     assert not any(worker.is_alive() for worker in workers)
@@ -173,10 +160,9 @@ def test_stopping_early_ends_the_worker_processes():
 # --- worker errors ----------------------------------------------------------------------------
 
 
-def _remote(path: Path, tmp_path: Path) -> _RemoteChunk:
+def _remote(path: Path, tmp_path: Path) -> _RemoteLane:
     context = multiprocessing.get_context("spawn")
-    chunk = Chunk(1, 10, 20, 40)
-    return _RemoteChunk(context, path, 30.0, chunk, shipped_model(), False, False, False)
+    return _RemoteLane(context, path, 30.0, Lane(1, 2), shipped_model(), False, False, False)
 
 
 def test_a_worker_that_cannot_open_the_video_raises_the_one_stream_error(tmp_path):

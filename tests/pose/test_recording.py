@@ -10,7 +10,6 @@ import dataclasses
 import json
 import tempfile
 import zipfile
-from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -128,11 +127,11 @@ def test_metadata_and_stored_arrays(recorded):
     recording = read_recording(recorded)
     meta = recording.metadata
     assert meta["source"] == "test" and meta["fps"] == 30.0 and meta["frames"] == 180
-    assert meta["frame_size"] == (640, 480) and meta["mask_size"] == (160, 120)
+    assert meta["frame_size"] == (640, 480) and meta["mask_size"] == (640, 480)
     assert meta["game_version"] == __import__("game").__version__
     assert meta["created"].endswith("+00:00")
     assert max(recording.mask_size) <= MASK_MAX_SIDE_PX
-    assert recording.masks.shape == (180, 120, 160) and recording.masks.dtype == np.uint8
+    assert recording.masks.shape == (180, 480, 640) and recording.masks.dtype == np.uint8
     assert recording.present.sum() == 178 and recording.mask_present.sum() == 178
     with np.load(recorded, allow_pickle=False) as npz:  # plain numpy reads it too
         assert str(npz["format"]) == FORMAT_NAME and int(npz["version"]) == FORMAT_VERSION
@@ -179,11 +178,9 @@ def test_analysing_a_recording_gives_the_same_report_as_the_source(tmp_path):
     frames = demo_frames(spec)
     path = tmp_path / "two.npz"
     assert record(FramesSource(open_source(spec).info, frames), path) == len(frames)
-    replay = RecordingSource(path, masks=False)
-    # Replayed without masks, so the source's frames are analysed without them too: the
-    # silhouette metrics read a 160 px recorded mask slightly differently from a full one.
-    unmasked = tuple(replace(f, mask=None) for f in frames)
-    expected = analyze_frames(unmasked, source=spec, fps=30.0)
+    replay = RecordingSource(path)
+    # Masks included: stored whole and at 8 bits, they read the same as the source's.
+    expected = analyze_frames(frames, source=spec, fps=30.0)
     got = analyze_frames(replay.frames(), source=spec, fps=replay.info.fps)
     assert got["rep_count"] == expected["rep_count"] == 2
     assert got["reps"] == expected["reps"]
@@ -209,16 +206,25 @@ def test_record_refuses_a_bad_max_seconds(tmp_path, bad):
     ("frame", "message"),
     [
         (PoseFrame.empty(0.0, (320, 240)), r"is \(320, 240\), but this recording is \(640, 480\)"),
-        (
-            PoseFrame.empty(0.0, (640, 480), mask=np.zeros((240, 320), np.float32)),
-            r"has a \(240, 320\) mask, expected",
-        ),
     ],
 )
 def test_the_writer_refuses_frames_that_do_not_fit(tmp_path, frame, message):
     writer = RecordingWriter(tmp_path / "x.npz", 30.0, (640, 480))
     with pytest.raises(ValueError, match=message):
         writer.add(frame)
+
+
+def test_a_mask_inferred_smaller_than_the_frame_is_stretched_to_it(tmp_path):
+    """A camera that infers on a 640 px copy sends 1280x720 frames with 640x360 masks."""
+    small = np.zeros((360, 640), np.float32)
+    small[90:270, 160:480] = 1.0  # a person in the middle half
+    path = tmp_path / "x.npz"
+    writer = RecordingWriter(path, 30.0, (1280, 720))
+    writer.add(PoseFrame.empty(0.0, (1280, 720), mask=small))
+    writer.close()
+    stored = read_recording(path).masks[0]
+    assert stored.shape == (360, 640)  # 1280x720 stored at MASK_MAX_SIDE_PX
+    assert stored[180, 320] == 255 and stored[10, 10] == 0
 
 
 @pytest.mark.parametrize(
@@ -457,7 +463,7 @@ BAD_FILES = {
     ),
     "masks the wrong size": (
         lambda p, g: npz_with(p, masks=np.zeros((4, 10, 10), np.uint8)),
-        r"'masks' array has shape \(4, 10, 10\), expected \(4, 120, 160\)",
+        r"'masks' array has shape \(4, 10, 10\), expected \(4, 480, 640\)",
     ),
     "masks missing": (lambda p, g: npz_with(p, masks=None), "no 'masks' array"),
     "fortran order": (
