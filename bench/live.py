@@ -110,7 +110,9 @@ def frame_to_screen_ms(clip: Path, model: Path, seconds: float) -> dict:
     from game.ui.app import GameApp, GameOptions
     from game.ui.scenes.play import PlayScene
 
-    camera = CameraSource(0, model=model, capture=PacedCapture(clip))
+    # Full quality: every frame inferred at the camera's size, a fixed configuration to
+    # measure (Auto would step down if this machine fell behind, changing what is timed).
+    camera = CameraSource(0, model=model, capture=PacedCapture(clip), quality="full")
     drawn: list[float] = []
     without_picture = 0
     last = None
