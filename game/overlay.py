@@ -6,7 +6,7 @@ bend, the rep count, and for a moment after each rep its number, score and fault
 OpenCV draws and encodes (mp4v), so this never loads pygame.
 
 It draws the frames as the coach receives them, so with ``--jobs`` the pictures come
-from the parallel chunks like the poses (each frame carries its own picture, inferred
+from the parallel lanes like the poses (each frame carries its own picture, inferred
 and sent with it); drawing and encoding stay on the coach's thread, in frame order.
 """
 

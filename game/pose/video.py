@@ -108,8 +108,8 @@ def decode_video(
     with ``step`` > 1 only every ``step``-th of them (the others are decoded, as the
     codec needs, but neither converted nor handed on).
 
-    Timestamps come from the frame index and the file's frame rate, so a chunk decoded on
-    its own gets the same timestamps as in a whole-file pass. A chunk starts with a seek;
+    Timestamps come from the frame index and the file's frame rate, so a part decoded on
+    its own gets the same timestamps as in a whole-file pass. A part starts with a seek;
     if the decoder does not land exactly on ``start`` it is reopened and reads its way
     there instead, slower but never off by a frame.
     """
