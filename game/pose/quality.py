@@ -44,6 +44,7 @@ __all__ = [
     "MIN_RESULTS",
     "PROBATION_S",
     "QUALITY_MODES",
+    "SAME_SIZE_COMFORT_RATIO",
     "STEP_UP_AFTER_S",
     "WINDOW_S",
     "InferenceQuality",
@@ -135,6 +136,11 @@ BEHIND_DROP_SHARE = 1 / 3
 #: for the game itself wanting more of the CPU. The gap up to "behind" (1.25) is the
 #: hysteresis in latency: a median wandering a few ms cannot cross both lines.
 COMFORT_LATENCY_RATIO = 0.8
+#: ...but when the level above only hands over more frames of the same size, each frame
+#: there takes what it takes now: under one interval, it keeps up. With 0.8 here this
+#: machine (27-31 ms a frame at 30 fps, 26.7 ms being 0.8 of the interval) never came back
+#: from every 2nd frame after one busy moment; "behind" (1.25) still leaves a band.
+SAME_SIZE_COMFORT_RATIO = 1.0
 COMFORT_DROP_SHARE = 0.1
 #: Comfortable without a break for this long before stepping up: a few seconds, so a
 #: short quiet moment (the player standing still, another program pausing) does not
@@ -145,11 +151,6 @@ STEP_UP_AFTER_S = 5.0
 #: the border settles instead of flapping between two levels every few seconds.
 PROBATION_S = 10.0
 MAX_STEP_UP_AFTER_S = 60.0
-
-
-class _Verdict(StrEnum):
-    BEHIND = "behind"
-    COMFORTABLE = "comfortable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +172,8 @@ class InferenceQuality:
     In ``auto`` it starts at level 0 and checks after each observation, over the last
     :data:`WINDOW_S`: *behind* (median latency over 1.25 of the camera's frame interval,
     or over a third dropped) steps down one level; *comfortable* (latency under 80 % of
-    the interval and few drops) for :data:`STEP_UP_AFTER_S` without a break steps up one;
+    the interval, or under 100 % when the level above only takes more frames, and few
+    drops) for :data:`STEP_UP_AFTER_S` without a break steps up one;
     a step up undone within :data:`PROBATION_S` doubles that wait for the next try. After
     every step a full window of fresh observations is waited for: results of frames
     submitted before the step describe the old level and are ignored. Levels that would
@@ -259,38 +261,44 @@ class InferenceQuality:
         if self._mode is not QualityMode.AUTO:
             return
         self._forget_before(now_s - WINDOW_S)
-        verdict = self._verdict(now_s)
-        if verdict is _Verdict.BEHIND:
+        window = self._window(now_s)
+        if window is None:
+            self._comfortable_since = None
+            return
+        latency, drop_share, frame_interval = window
+        if latency > BEHIND_LATENCY_RATIO * frame_interval or drop_share > BEHIND_DROP_SHARE:
             self._comfortable_since = None
             lower = self._neighbour(+1)
             if lower is not None:
                 self._move(lower, now_s)
-        elif verdict is _Verdict.COMFORTABLE:
+            return
+        higher = self._neighbour(-1)
+        if higher is None:
+            return
+        # Room for the level above: each frame there costs what it costs now if only the
+        # frame rate changes, more if the picture grows (see the two ratios).
+        bigger = self._effect(higher)[0] != self._effect(self.level)[0]
+        ratio = COMFORT_LATENCY_RATIO if bigger else SAME_SIZE_COMFORT_RATIO
+        if latency < ratio * frame_interval and drop_share < COMFORT_DROP_SHARE:
             if self._comfortable_since is None:
                 self._comfortable_since = now_s
-            higher = self._neighbour(-1)
-            if higher is not None and now_s - self._comfortable_since >= self._up_after[higher]:
+            if now_s - self._comfortable_since >= self._up_after[higher]:
                 self._move(higher, now_s)
         else:
             self._comfortable_since = None
 
-    def _verdict(self, now_s: float) -> _Verdict | None:
-        """How the pipeline does over the window; None: in between, or too little to go on."""
+    def _window(self, now_s: float) -> tuple[float, float, float] | None:
+        """(median latency, share dropped, camera frame interval) over the window; None
+        with too little to go on."""
         if now_s - self._started(now_s) < WINDOW_S or len(self._results) < MIN_RESULTS:
             return None
         grabs = list(self._grabs)
         intervals = [b - a for a, b in itertools.pairwise(grabs) if b > a]
         if not intervals:
             return None
-        frame_interval = statistics.median(intervals)
         latency = statistics.median(r[1] for r in self._results)
         dropped = sum(r[2] for r in self._results)
-        drop_share = dropped / (dropped + len(self._results))
-        if latency > BEHIND_LATENCY_RATIO * frame_interval or drop_share > BEHIND_DROP_SHARE:
-            return _Verdict.BEHIND
-        if latency < COMFORT_LATENCY_RATIO * frame_interval and drop_share < COMFORT_DROP_SHARE:
-            return _Verdict.COMFORTABLE
-        return None
+        return latency, dropped / (dropped + len(self._results)), statistics.median(intervals)
 
     def _neighbour(self, direction: int) -> int | None:
         """The next level down (+1) or up (-1) that changes anything for this camera."""

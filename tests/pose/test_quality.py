@@ -166,6 +166,22 @@ def test_steps_back_up_only_after_the_hysteresis_time() -> None:
     assert run.level_at(30.0) == 0
 
 
+def test_a_machine_just_keeping_up_comes_back_from_every_2nd_frame() -> None:
+    """This machine's normal pace (28 ms a frame at 30 fps: over 80 % of the interval,
+    under 100 %): after a busy spell it returns to every frame at 640 px, where each
+    frame costs the same, but not to the bigger full-size picture."""
+    policy = InferenceQuality()
+    busy_until = 4.0
+
+    def latency(t: float, _level: int) -> float:
+        return 2.0 * INTERVAL if t < busy_until else 0.028
+
+    run = simulate(policy, 40.0, latency)
+    assert run.level_at(busy_until) == 2
+    assert [(a, b) for _, a, b in run.changes() if b < a] == [(2, 1)]
+    assert run.level_at(40.0) == 1
+
+
 def test_a_short_quiet_spell_does_not_bring_a_level_back() -> None:
     """Slow, quiet for less than the hysteresis time, slow again: no step up at all."""
     policy = InferenceQuality()
