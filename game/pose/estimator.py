@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
 import math
 import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -38,6 +40,8 @@ from game.native_log import quiet_native_stderr
 from game.pose.frame import PoseFrame
 from game.pose.landmarks import NUM_LANDMARKS
 from game.pose.model import ModelError
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "LivePoseEstimator",
@@ -313,6 +317,7 @@ class LivePoseEstimator(_Base):
         self._timings: deque[ResultTiming] = deque(maxlen=_TIMINGS_KEPT)
         self._forgotten = 0  # pending frames given up on, not yet reported as dropped
         self._keep_image = keep_image
+        self._listeners: list[Callable[[PoseFrame], None]] = []
         self.results = 0
         self.submitted = 0
         self.dropped = 0
@@ -362,6 +367,19 @@ class LivePoseEstimator(_Base):
             self.dropped += dropped
             self._timings.append(ResultTiming(arrived, arrived - submitted_at, dropped, inferred))
             self._arrived.notify_all()
+            listeners = list(self._listeners)
+        for deliver in listeners:
+            try:
+                deliver(frame)
+            except Exception:  # a reader's bug must not stop MediaPipe's results
+                log.exception("a live pose listener failed")
+
+    def listen(self, deliver: Callable[[PoseFrame], None]) -> None:
+        """Call ``deliver(frame)`` with every new result, on MediaPipe's result thread, the
+        moment it exists: for a reader that must not wait for another thread's hand-off.
+        ``deliver`` must be quick (it delays the next result) and thread-safe."""
+        with self._lock:
+            self._listeners.append(deliver)
 
     def take_timings(self) -> list[ResultTiming]:
         """The timings of the results since the last call, oldest first (any thread)."""

@@ -9,9 +9,11 @@ Two kinds of source need two pacings:
   simulates time gets exactly the same frames as a real one. The iterator is read lazily,
   one frame ahead, in the game's own thread, which keeps this path deterministic.
 * **Live** sources (a camera) produce frames in real time whether we read them or not.
-  A background thread reads them into a small bounded buffer that drops the oldest when
-  full, and :meth:`PoseFeed.poll` takes whatever has arrived without waiting. A slow or
-  frozen camera can never block the render loop.
+  They go into a small bounded buffer that drops the oldest when full, and
+  :meth:`PoseFeed.poll` takes whatever has arrived without waiting. A slow or frozen
+  camera can never block the render loop. A source that can push (the camera's
+  ``subscribe``) fills the buffer from its own result thread the moment a pose exists;
+  any other live source is read into it by a background thread.
 """
 
 from __future__ import annotations
@@ -84,10 +86,14 @@ class PoseFeed:
             )
             self._thread.start()
         if self.live:
-            self._thread = threading.Thread(
-                target=self._read_live, name=f"pose-feed-{source.info.name}", daemon=True
-            )
-            self._thread.start()
+            subscribe = getattr(source, "subscribe", None)
+            if callable(subscribe):  # a camera pushes each pose the moment it exists
+                subscribe(self._push_live)
+            else:
+                self._thread = threading.Thread(
+                    target=self._read_live, name=f"pose-feed-{source.info.name}", daemon=True
+                )
+                self._thread.start()
 
     @property
     def ended(self) -> bool:
@@ -181,10 +187,25 @@ class PoseFeed:
                 continue
 
     def _poll_live(self) -> list[PoseFrame]:
+        broken = getattr(self.source, "error", None) if self._thread is None else None
         with self._lock:
+            if isinstance(broken, BaseException) and self.error is None:
+                self.error = broken  # a pushing source broke: as a reader thread would
+                self._ended = True
             frames = list(self._buffer)
             self._buffer.clear()
         return frames
+
+    def _push_live(self, frame: PoseFrame) -> None:
+        """A pose pushed by the source (on its own thread): kept for the next poll."""
+        if self._stop.is_set():
+            return
+        with self._lock:
+            if len(self._buffer) == self._buffer.maxlen:
+                self.dropped += 1  # deque drops the oldest for us
+            self._buffer.append(frame)
+        if self.on_arrival is not None:
+            self.on_arrival.set()
 
     def _read_live(self) -> None:
         try:

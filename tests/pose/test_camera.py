@@ -475,3 +475,32 @@ def test_black_frames_and_a_size_change_mid_stream_are_survived() -> None:
     assert sum(f.has_person for f in resized) >= len(resized) // 2
     after = [f for f in frames if f.timestamp_s > small[1] + 0.3]
     assert after and after[-1].frame_size == camera.size and after[-1].has_person
+
+
+@pytest.mark.skipif(not CLIP.is_file(), reason=f"needs the shared clip {CLIP}")
+def test_a_camera_pushes_into_the_games_feed_and_wakes_the_loop_at_once() -> None:
+    """The game's live feed takes poses from the camera's result thread: no thread of
+    its own in between, one hand-off less between a pose and the screen."""
+    from game.ui.feed import PoseFeed  # the UI's side of it
+
+    source = CameraSource(0, model=resolve_model(), capture=ClipCamera(CLIP))
+    arrived = threading.Event()
+    feed = PoseFeed(source, on_arrival=arrived)
+    try:
+        assert feed._thread is None  # pushed, not read by a thread of the feed's own
+        assert arrived.wait(5.0), "no pose arrived within 5 s"
+        frames = []
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            frames += feed.poll(0.0)
+            time.sleep(0.05)
+        assert len(frames) >= 10  # ~30 a second from a 30 fps clip
+        stamps = [f.timestamp_s for f in frames]
+        assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
+        assert all(f.image is not None for f in frames)  # each pose with its own picture
+        assert feed.latest is frames[-1] and feed.error is None
+    finally:
+        feed.close()
+    count = len(feed.poll(0.0))
+    time.sleep(0.2)
+    assert len(feed.poll(0.0)) <= count  # closed: nothing more is pushed
