@@ -32,7 +32,7 @@ from game.pose.frame import PoseFrame
 from game.pose.source import SourceInfo, SourceUnavailable
 
 if TYPE_CHECKING:
-    from game.pose.parallel import ParallelPass
+    from game.pose.parallel import ParallelPass, _RemoteLane
 
 __all__ = [
     "DecodedFrame",
@@ -383,6 +383,14 @@ class VideoSource:
         if not self.path.is_file():
             raise SourceUnavailable(f"{self.path}: no such file")
         self._preloaded = ModelLoad(model, mask) if preload else None
+        self.jobs = max(1, int(jobs))
+        self._workers: list[_RemoteLane] = []
+        if preload and self.jobs > 1:
+            # One worker (the usual plan: two lanes) starts before the file is probed, so
+            # its start-up hides behind this process's (see parallel.start_workers).
+            from game.pose.parallel import start_workers
+
+            self._workers = start_workers(self.path, model, mask, keep_image, 1)
         try:
             probe = probe_video(self.path)
         except BaseException:
@@ -391,7 +399,6 @@ class VideoSource:
         self.model = model
         self.mask = mask
         self.keep_image = keep_image
-        self.jobs = max(1, int(jobs))
         self.frame_count = probe.frame_count
         self.info = SourceInfo(
             name=str(self.path),
@@ -407,6 +414,7 @@ class VideoSource:
     def frames(self) -> Iterator[PoseFrame]:
         """A fresh pass over the file; decoding and inference start at this call."""
         loading, self._preloaded = self._preloaded, None
+        workers, self._workers = self._workers, []
         frames: VideoPass | ParallelPass
         if self.jobs > 1 and self._split():
             from game.pose.parallel import ParallelPass
@@ -420,8 +428,10 @@ class VideoSource:
                 keep_image=self.keep_image,
                 jobs=self.jobs,
                 loading=loading,
+                workers=workers,
             )
         else:
+            _let_go(workers)
             frames = infer_video(
                 self.path,
                 self.info.fps,
@@ -444,8 +454,17 @@ class VideoSource:
         loading, self._preloaded = getattr(self, "_preloaded", None), None
         if loading is not None:
             loading.discard()
+        workers, self._workers = getattr(self, "_workers", []), []
+        _let_go(workers)
         for frames in list(getattr(self, "_passes", ())):
             frames.stop()
+
+
+def _let_go(workers: list[_RemoteLane]) -> None:
+    """End workers started early that no pass will use."""
+    for worker in workers:
+        worker.stop()
+        worker.release()
 
 
 def _put(q: queue.Queue, item: object, stop: threading.Event) -> bool:

@@ -162,7 +162,9 @@ def test_stopping_early_ends_the_worker_processes():
 
 def _remote(path: Path, tmp_path: Path) -> _RemoteLane:
     context = multiprocessing.get_context("spawn")
-    return _RemoteLane(context, path, 30.0, Lane(1, 2), shipped_model(), False, False, False)
+    remote = _RemoteLane(context, path, shipped_model(), False, False, False)
+    remote.assign(30.0, Lane(1, 2))
+    return remote
 
 
 def test_a_worker_that_cannot_open_the_video_raises_the_one_stream_error(tmp_path):
