@@ -197,7 +197,8 @@ class PoseFeed:
         return frames
 
     def _push_live(self, frame: PoseFrame) -> None:
-        """A pose pushed by the source (on its own thread): kept for the next poll."""
+        """A live pose (pushed by the source from its thread, or read by ours): kept for
+        the next poll, the oldest dropped when the buffer is full."""
         if self._stop.is_set():
             return
         with self._lock:
@@ -212,12 +213,7 @@ class PoseFeed:
             for frame in self.source.frames():
                 if self._stop.is_set():
                     break
-                with self._lock:
-                    if len(self._buffer) == self._buffer.maxlen:
-                        self.dropped += 1  # deque drops the oldest for us
-                    self._buffer.append(frame)
-                if self.on_arrival is not None:
-                    self.on_arrival.set()
+                self._push_live(frame)
         except Exception as exc:  # camera unplugged, decoder error: reported, not raised
             self.error = exc
         finally:
