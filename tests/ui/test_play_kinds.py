@@ -262,3 +262,16 @@ def test_a_slow_source_opens_without_freezing_the_screen(app: GameApp) -> None:
     app._step(app.stepper.dt)
     assert play.feed is not None and play.hold_message is None
     run_until(app, play, lambda: play.phase is PlayPhase.RUNNING)
+
+
+def test_reward_particles_follow_the_palette_in_use() -> None:
+    from game.ui import theme
+    from game.ui.scenes.play import burst_colors
+
+    try:
+        theme.apply_palette("colour-blind")
+        assert theme.PALETTES["colour-blind"]["GOOD"] in burst_colors()
+        assert theme.PALETTES["standard"]["GOOD"] not in burst_colors()
+    finally:
+        theme.apply_palette("standard")
+    assert theme.PALETTES["standard"]["GOOD"] in burst_colors()

@@ -88,7 +88,12 @@ HOLD_STATE_WORDS = {"good": "In position", "out": "Get in position", "unseen": "
 UNSEEN_HOLD_TEXT = "Turn side-on to the camera"
 #: The hold message's size: the HUD's cue size (readable from ~3 m) and a bit more.
 HOLD_SIZE = 80
-_BURST_COLORS = [theme.GOOD, theme.SELECT, theme.GLUTES, theme.TEXT]
+
+
+def burst_colors() -> list[theme.Color]:
+    """A rep's reward particles: the palette in use now (read per burst, so a player who
+    picks the colour-blind palette gets its "good" colour in the rewards too)."""
+    return [theme.GOOD, theme.SELECT, theme.GLUTES, theme.TEXT]
 
 
 def spec_for_level(spec: str, level: Level) -> str:
@@ -306,7 +311,7 @@ class PlayScene(Scene):
                 else f"+{event.points} x{event.multiplier:g}"
             )
             if event.clean:
-                self.effects.burst(hips, _BURST_COLORS)
+                self.effects.burst(hips, burst_colors())
                 self.effects.flash()
                 self.effects.float_text(gained, (hips[0], hips[1] - 70), theme.GOOD, 88)
             else:
@@ -327,7 +332,7 @@ class PlayScene(Scene):
                 self._show_cue(event.cue, event.fault)
         elif event.kind == "streak":
             self.ctx.sound.play(Cue.STAR)
-            self.effects.burst(hips, _BURST_COLORS)
+            self.effects.burst(hips, burst_colors())
             self.effects.float_text(
                 f"{event.streak} in a row!",
                 (STAGE_RECT.centerx, STAGE_RECT.y + STREAK_TEXT_Y),
