@@ -188,3 +188,16 @@ def _title_height(pixels: np.ndarray) -> int:
     pink = np.all(np.abs(pixels.astype(int) - np.array(theme.GLUTES)) < 40, axis=2)
     rows = np.flatnonzero(pink.any(axis=0))
     return int(rows[-1] - rows[0] + 1)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.15, 1.3])
+def test_the_world_maps_fixed_slots_keep_large_text_inside_them(scale: float) -> None:
+    from game.ui.scenes.level_select import _capped
+
+    assets = Assets()
+    assets.set_text_scale(scale)
+    for size, slot in ((34, 37), (40, 42), (28, 30), (24, 24)):
+        capped = _capped(assets, size, slot)
+        assert assets.font(capped).get_height() <= slot
+        if assets.font(size).get_height() <= slot:
+            assert capped == size  # text that fits is never made smaller

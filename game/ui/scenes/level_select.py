@@ -31,6 +31,7 @@ from game.play.progress import (
 )
 from game.play.scores import ScoreStore
 from game.ui import theme
+from game.ui.assets import Assets
 from game.ui.context import GameContext, describe_level_error
 from game.ui.jobs import Job
 from game.ui.scene import Scene
@@ -303,7 +304,8 @@ class LevelSelectScene(Scene):
         )
         if not open_:
             _draw_lock(surface, (label.right + 16, label.centery - 2), 7, theme.MUTED)
-        title = a.fit(info.title if info else f"World {world}", 34, head_color, COL_W - 130)
+        size = _capped(a, 34, WORLD_HEAD_H + 4 - 32 - 1)
+        title = a.fit(info.title if info else f"World {world}", size, head_color, COL_W - 130)
         surface.blit(title, (col.x + 16, col.y + 32))
         if wp is not None:
             draw_star(surface, (col.right - 96, col.y + 24), 12, filled=wp.stars > 0)
@@ -388,11 +390,12 @@ class LevelSelectScene(Scene):
         # The crown marks a boss on the map; here it is said, unless the title says it.
         boss = level.boss and "boss" not in level.title.casefold()
         head = f"{level.title}  -  boss level" if boss else level.title
-        title = a.fit(head, 40, theme.TEXT, info_w)
+        title = a.fit(head, _capped(a, 40, 52 - 10), theme.TEXT, info_w)
         surface.blit(title, (x, rect.y + 10))
-        goal = a.fit(level.goal_text, 28, theme.ACCENT, info_w)
+        goal = a.fit(level.goal_text, _capped(a, 28, 82 - 52), theme.ACCENT, info_w)
         surface.blit(goal, (x, rect.y + 52))
-        teaching = a.fit(level.teaching, 24, theme.TEXT_DIM, info_w, bold=False)
+        size = _capped(a, 24, rect.height - 82, bold=False)
+        teaching = a.fit(level.teaching, size, theme.TEXT_DIM, info_w, bold=False)
         surface.blit(teaching, (x, rect.y + 82))
         right = pygame.Rect(rect.right - 340, rect.y + 8, 320, rect.height - 16)
         if status is None:
@@ -430,6 +433,14 @@ class LevelSelectScene(Scene):
             _draw_warning_sign(surface, (COL_X0, 689), 20)
             surf = a.fit(self.warnings[0] + more, 24, theme.WARN, room)
             surface.blit(surf, surf.get_rect(bottomleft=(COL_X0 + 28, 712)))
+
+
+def _capped(a: Assets, size: int, height: int, bold: bool = True) -> int:
+    """``size``, made smaller when the player's text scale would make its line taller
+    than ``height`` px: the map's header and detail panel are fixed slots, and larger
+    text there would run into the next line (at normal size every line fits)."""
+    line = a.font(size, bold).get_height()
+    return size if line <= height else max(8, size * height // line)
 
 
 def _draw_lock(
