@@ -234,3 +234,22 @@ def test_a_camera_still_starting_up_is_not_called_lost(rig: Rig) -> None:
     rig.camera.status = "stalled"  # what the camera says once its first image is overdue
     rig.step(STEP, silent)
     assert framing.message == CAMERA_LOST
+
+
+@pytest.mark.parametrize(("level_mirror", "shown"), [(None, True), (False, False), (True, True)])
+def test_a_levels_mirror_modifier_overrides_the_players_setting(level_mirror, shown) -> None:
+    camera = ScriptedCamera()
+    camera.mirror = True  # type: ignore[attr-defined]  # the player's setting: a mirror
+    app = GameApp(GameOptions(headless=True, source="camera"), open_source=lambda spec: camera)
+    app.autopilot = None
+    level = app.ctx.levels[0]
+    modifiers = dataclasses.replace(level.modifiers, mirror=level_mirror)
+    level = dataclasses.replace(level, modifiers=modifiers)
+    play = PlayScene(app.ctx, level, countdown_s=COUNTDOWN_S)
+    app.stack.push(play)
+    try:
+        app._step(app.stepper.dt)
+        assert play.feed is not None
+        assert camera.mirror is shown  # type: ignore[attr-defined]
+    finally:
+        app.close()

@@ -185,6 +185,9 @@ class PlayScene(Scene):
                 return
             raise job.error
         assert job.result is not None
+        mirror = self.level.modifiers.mirror
+        if mirror is not None and hasattr(job.result, "mirror"):
+            job.result.mirror = mirror  # the level's own choice over the player's setting
         self.feed = PoseFeed(
             job.result, wait_for_slow=self.ctx.simulated_clock, on_arrival=self.ctx.live_frames
         )
