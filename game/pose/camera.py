@@ -492,8 +492,7 @@ class CameraSource:
         estimator = self._estimator
         assert estimator is not None
         timings = estimator.take_timings()
-        rgb = _to_rgb(bgr)
-        height, width = rgb.shape[:2]
+        height, width = bgr.shape[:2]
         with self._lock:
             if self._last_grab is not None:
                 interval = grabbed_at - self._last_grab
@@ -515,7 +514,8 @@ class CameraSource:
         if (width, height) != self.info.frame_size:  # the camera changed its mind
             self.info = dataclasses.replace(self.info, frame_size=(width, height))
         if not submit:
-            return
+            return  # skipped frames are not even converted: this is the slow machines' path
+        rgb = _to_rgb(bgr)
         timestamp_s = grabbed_at - self.clock_origin_s
         if small_size == (width, height):
             estimator.submit(rgb, timestamp_s)
