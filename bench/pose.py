@@ -42,7 +42,10 @@ RESULTS = Path(__file__).with_name("results.json")
 DEFAULT_CLIP = ROOT.parent / "shared" / "data" / "videos" / "side_tommy_3reps_pickup.mp4"
 
 
-def inference_ceiling(clip: Path, model: Path) -> tuple[float, int]:
+def inference_ceiling(clip: Path, model: Path) -> tuple[float, int, float]:
+    """Frames/s of MediaPipe alone on decoded frames, the frame count, and the cores it
+    kept busy meanwhile (this process's CPU time over the wall time: MediaPipe's graph
+    runs on threads of its own, so one stream may use more than one core)."""
     from game.pose.estimator import PoseEstimator
     from game.pose.video import decode_video, probe_video
 
@@ -50,23 +53,35 @@ def inference_ceiling(clip: Path, model: Path) -> tuple[float, int]:
     decoded = list(decode_video(clip, probe.fps))
     with PoseEstimator(model) as estimator:
         estimator.estimate(decoded[0].rgb, 0.0)  # first call allocates; not a steady frame
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         for frame in decoded[1:]:
             estimator.estimate(frame.rgb, frame.timestamp_s)
         seconds = time.perf_counter() - t0
-    return (len(decoded) - 1) / seconds, len(decoded)
+        cpu = time.process_time() - cpu0
+    return (len(decoded) - 1) / seconds, len(decoded), cpu / seconds
 
 
-def analyze_process(clip: Path, jobs: int | None) -> tuple[float, dict]:
-    """Frames/s of the whole ``analyze`` command (``jobs=None``: its default), and its report."""
+def analyze_process(clip: Path, jobs: int | None) -> tuple[float, dict, float]:
+    """Frames/s of the whole ``analyze`` command (``jobs=None``: its default), its report,
+    and the CPU seconds it used (with its worker processes: each is waited for by its
+    parent, so their time is counted in the command's children)."""
     command = [sys.executable, "-m", "game", "analyze", str(clip), "--json"]
     if jobs is not None:
         command += ["--jobs", str(jobs)]
+    used0 = _children_cpu_s()
     t0 = time.perf_counter()
     out = subprocess.run(command, capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - t0
     report = json.loads(out.stdout)
-    return report["frames"] / seconds, report
+    return report["frames"] / seconds, report, _children_cpu_s() - used0
+
+
+def _children_cpu_s() -> float:
+    """User + system CPU seconds of every finished child process so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def paired_rounds(
@@ -83,22 +98,40 @@ def paired_rounds(
     rounds = []
     one_report = many_report = {}
     for _ in range(max(1, repeat)):
-        before, frames = inference_ceiling(clip, model)
-        one, one_report = analyze_process(clip, 1)
-        many, many_report = analyze_process(clip, jobs)
-        after, _ = inference_ceiling(clip, model)
+        before, frames, cores_before = inference_ceiling(clip, model)
+        one, one_report, one_cpu = analyze_process(clip, 1)
+        many, many_report, many_cpu = analyze_process(clip, jobs)
+        after, _, cores_after = inference_ceiling(clip, model)
         ceiling = (before + after) / 2
         rounds.append(
             {
                 "ceiling": ceiling,
+                "ceiling_cores": (cores_before + cores_after) / 2,
+                "ceiling_cpu_ms_per_frame": 1000 * (cores_before + cores_after) / 2 / ceiling,
                 "one": one,
                 "many": many,
                 "one_ratio": one / ceiling,
                 "many_ratio": many / ceiling,
+                "one_cpu_ms_per_frame": 1000 * one_cpu / frames,
+                "many_cpu_ms_per_frame": 1000 * many_cpu / frames,
                 "frames": frames,
             }
         )
     return rounds, one_report, many_report
+
+
+def cpu_bound_ratio(cores: int, cpu_ms_per_frame: float, ceiling_fps: float) -> float:
+    """The best ratio to the ceiling that a run using ``cpu_ms_per_frame`` of CPU (all its
+    processes and threads, start-up included) could reach on ``cores`` cores, were every
+    core busy from start to end: frames/s = cores / CPU per frame.
+
+    Why this is reported beside the parallel ratio: one MediaPipe stream keeps more than
+    one core busy (its graph runs on threads of its own; ``inference_ceiling_cores``), so
+    two streams on two cores cannot reach twice the one-stream rate, and every process
+    also pays its start-up and decodes the file. If the measured ratio is close to this
+    bound, what is missing is CPU work, not idle cores.
+    """
+    return cores * 1000.0 / cpu_ms_per_frame / ceiling_fps
 
 
 def same_reps(a: dict, b: dict) -> bool:
@@ -165,6 +198,7 @@ def measure(clip: Path = DEFAULT_CLIP, repeat: int = 3) -> dict[str, Any]:
     load = os.getloadavg()[0]
     probe = probe_video(clip)
     jobs = max(2, default_jobs())
+    cores = min(jobs, default_jobs())
     rounds, one_report, many_report = paired_rounds(repeat, clip, model, jobs)
     latency, kept = read_to_result_latency(clip, model)
     load_after = os.getloadavg()[0]
@@ -196,6 +230,16 @@ def measure(clip: Path = DEFAULT_CLIP, repeat: int = 3) -> dict[str, Any]:
         "analyze_parallel_ratio": round(median("many_ratio"), 3),
         "analyze_parallel_ratio_best": round(max(r["many_ratio"] for r in rounds), 3),
         "analyze_parallel_goal": 1.7,
+        # Where the parallel figure's limit is (see cpu_bound_ratio).
+        "inference_ceiling_cores": round(median("ceiling_cores"), 2),
+        "inference_cpu_ms_per_frame": round(median("ceiling_cpu_ms_per_frame"), 2),
+        "analyze_jobs1_cpu_ms_per_frame": round(median("one_cpu_ms_per_frame"), 2),
+        "analyze_parallel_cpu_ms_per_frame": round(median("many_cpu_ms_per_frame"), 2),
+        "usable_cores": cores,
+        "inference_only_bound_ratio": round(cores / median("ceiling_cores"), 3),
+        "analyze_parallel_cpu_bound_ratio": round(
+            cpu_bound_ratio(cores, median("many_cpu_ms_per_frame"), median("ceiling")), 3
+        ),
         "same_reps": same_reps(one_report, many_report),
         "bottom_shift_s": round(bottom_shift_s(one_report, many_report), 3),
         "rep_count": one_report["rep_count"],
