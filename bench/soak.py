@@ -97,7 +97,18 @@ def soak_camera(minutes: float, home: Path, clip: Path) -> list[dict]:
     from game.ui.app import GameApp, GameOptions
     from game.ui.autopilot import Autopilot
 
-    camera = CameraSource(0, model=resolve_model(), capture=PacedCapture(clip), quality="auto")
+    model = resolve_model()
+    cameras: list[CameraSource] = []  # the newest only: the game lets closed ones go
+    opened = 0
+
+    def open_camera(spec: str) -> CameraSource:
+        """A new camera for each level, as the game opens one (a level closes its own)."""
+        nonlocal opened
+        camera = CameraSource(0, model=model, capture=PacedCapture(clip), quality="auto")
+        cameras[:] = [camera]
+        opened += 1
+        return camera
+
     frame_ms: list[float] = []
     drawn = 0
     last_pose = None
@@ -117,7 +128,7 @@ def soak_camera(minutes: float, home: Path, clip: Path) -> list[dict]:
             self._loop_started = time.perf_counter()  # after the wait: the frame's own work
             return super()._handle_events()
 
-    app = Timed(GameOptions(source="camera:0", muted=True), open_source=lambda spec: camera)
+    app = Timed(GameOptions(source="camera:0", muted=True), open_source=open_camera)
     app.autopilot = Autopilot(app.ctx)
     samples: list[dict] = []
     try:
@@ -127,7 +138,7 @@ def soak_camera(minutes: float, home: Path, clip: Path) -> list[dict]:
             app.options.seconds = app.game_time_s + 60.0
             app.run()
             frame_ms.sort()
-            state = camera.quality_state
+            state = cameras[-1].quality_state if cameras else None
             samples.append(
                 {
                     "minute": minute,
@@ -135,7 +146,8 @@ def soak_camera(minutes: float, home: Path, clip: Path) -> list[dict]:
                     "frame_ms_median": round(statistics.median(frame_ms), 3),
                     "frame_ms_p95": round(frame_ms[int(0.95 * len(frame_ms))], 3),
                     "poses_drawn_per_s": round(drawn / 60.0, 1),
-                    "quality": state.description,
+                    "quality": state.description if state else "no camera yet",
+                    "cameras_opened": opened,
                     "scene": type(app.stack.top).__name__,
                 }
             )
@@ -148,7 +160,8 @@ def soak_camera(minutes: float, home: Path, clip: Path) -> list[dict]:
             )
     finally:
         app.close()
-        camera.close()
+        for camera in cameras:
+            camera.close()
     return samples
 
 
