@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "LivePoseEstimator",
     "MediaPipeApi",
+    "PeopleCounter",
     "PoseEstimator",
     "ResultTiming",
     "mediapipe_api",
@@ -56,12 +57,13 @@ __all__ = [
 MIN_DETECTION_CONFIDENCE = 0.5
 MIN_PRESENCE_CONFIDENCE = 0.5
 MIN_TRACKING_CONFIDENCE = 0.5
-#: People looked for live: the player plus one, so a second person walking into view is
-#: noticed (and counting paused) rather than silently swapped in. It costs: with room for
-#: a second person MediaPipe runs its detector on every frame (27-29 ms a frame here
-#: against 16-18 ms for one person, measured on a 640x360 clip), so files and recordings,
-#: analysed as fast as possible, look for one.
-LIVE_NUM_POSES = 2
+#: People looked for live: the player only, as in files, so MediaPipe tracks them from
+#: frame to frame and the coach gets the frames it was tuned on. With room for a second
+#: person MediaPipe runs its detector on every frame (27-29 ms a frame here against 16-18
+#: ms for one person, 640x360), and its landmarks at a deep squat's bottom differ enough
+#: to hide a tail tuck (see :mod:`game.pose.people`, which counts a second person in view
+#: on the side instead).
+LIVE_NUM_POSES = 1
 VIDEO_NUM_POSES = 1
 #: Live result timings kept until someone takes them (:meth:`LivePoseEstimator.take_timings`):
 #: a few seconds' worth at 30 fps, so a reader that never asks costs no growing memory.
@@ -283,6 +285,24 @@ class PoseEstimator(_Base):
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=_contiguous(rgb))
         result = self._landmarker.detect_for_video(image, self._clock.ms(timestamp_s))
         return to_pose_frame(result, timestamp_s, (width, height), rgb if keep_image else None)
+
+
+class PeopleCounter(_Base):
+    """IMAGE mode: how many people one picture shows (up to ``num_poses``).
+
+    Each picture is judged alone, from MediaPipe's person detector: pictures counted
+    half a second apart (:mod:`game.pose.people`) are too far apart for VIDEO mode's
+    tracking to help, and what a tracked person hid in one picture should not carry
+    over to the next. The detector works on a square: people who fill little of a very
+    wide picture may go unseen.
+    """
+
+    def __init__(self, model: Path, *, num_poses: int = 2) -> None:
+        self._mp, self._landmarker = _create(model, "IMAGE", False, num_poses)
+
+    def count(self, rgb: np.ndarray) -> int:
+        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=_contiguous(rgb))
+        return len(self._landmarker.detect(image).pose_landmarks or [])
 
 
 @dataclass(frozen=True, slots=True)

@@ -183,7 +183,7 @@ def session() -> Iterator[Session]:
     if not CLIP.is_file():
         pytest.skip(f"needs the shared clip {CLIP} (../shared/data beside the project)")
     camera = ClipCamera(CLIP, unplugged=UNPLUGGED, frozen=FROZEN)
-    source = CameraSource(0, model=resolve_model(), mask=True, capture=camera)
+    source = CameraSource(0, model=resolve_model(), capture=camera)  # the game's defaults
     run = Session(source, camera)
 
     def consume() -> None:
@@ -212,6 +212,20 @@ def session() -> Iterator[Session]:
 
 
 # --- the live session ------------------------------------------------------------------------
+
+
+@needs_clip
+def test_a_camera_gives_the_coach_the_silhouette_it_reads_the_tail_from(session: Session) -> None:
+    """By default a camera's results carry the person mask, mirrored with the picture, and
+    the coach measures the back's contour from it (the tail tuck and the glutes are read
+    there); without the mask they would be "not measurable" on every camera."""
+    people = [f for f in session.frames if f.has_person]
+    assert people and all(f.mask is not None for f in people)
+    for frame in people[:: max(1, len(people) // 10)]:
+        assert frame.mask is not None and frame.image is not None
+        assert frame.mask.shape == frame.image.shape[:2]
+    backs = [measure(f).lumbar_bulge for f in people]
+    assert np.isfinite(backs).mean() > 0.8, "the silhouette's back is measured side-on"
 
 
 @needs_clip
@@ -254,7 +268,7 @@ def test_landmarks_are_mirrored_with_the_image_keeping_anatomical_sides(session:
     """The mirrored result against the model run afresh on the unmirrored picture."""
     with_person = [f for f in session.frames if f.has_person]
     picks = [with_person[i] for i in np.linspace(0, len(with_person) - 1, 5).astype(int)]
-    # The same settings as the live estimator (two people), so the results are comparable.
+    # The same settings as the live estimator, so the results are comparable.
     estimator = PoseEstimator(resolve_model(), mask=False, num_poses=LIVE_NUM_POSES)
     try:
         for k, frame in enumerate(picks):
@@ -268,10 +282,13 @@ def test_landmarks_are_mirrored_with_the_image_keeping_anatomical_sides(session:
                 frame.landmarks[body, 0], 1.0 - raw.landmarks[body, 0], atol=0.04
             )
             np.testing.assert_allclose(frame.landmarks[body, 1], raw.landmarks[body, 1], atol=0.04)
-            # World landmarks stay as the camera measured them (not mirrored).
-            np.testing.assert_allclose(
-                frame.world_landmarks[body], raw.world_landmarks[body], atol=0.12
-            )
+            # World landmarks are the same body's: within 8 cm on average (0-4 cm seen).
+            # Joint by joint they differ by up to ~0.15 m, because the live result was
+            # tracked from the frames before it and the check infers the picture alone;
+            # that they are not mirrored is exact in the property test above (the
+            # source never touches them) and, from a real frame, in the coach's view test.
+            world = frame.world_landmarks[body]
+            assert np.abs(world - raw.world_landmarks[body]).mean() < 0.08
             # The mask was flipped with the picture: the hips sit on the person.
             h, w = frame.mask.shape
             for hip in (Landmark.LEFT_HIP, Landmark.RIGHT_HIP):
