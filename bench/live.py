@@ -84,14 +84,14 @@ class PacedCapture:
 
 def one_inference_ms(clip: Path, model: Path, frames: int = 120) -> np.ndarray:
     """Submit→result times (ms) of the live estimator, one frame at a time, as a camera
-    source configures it (LIVE_STREAM, no mask, two people looked for)."""
+    source configures it (LIVE_STREAM, the person mask, one person tracked)."""
     from game.pose.estimator import LivePoseEstimator
     from game.pose.video import decode_video, probe_video
 
     probe = probe_video(clip)
     decoded = [f for _, f in zip(range(frames), decode_video(clip, probe.fps), strict=False)]
     times = []
-    with LivePoseEstimator(model, mask=False, keep_image=False) as estimator:
+    with LivePoseEstimator(model, mask=True, keep_image=False) as estimator:
         seen = None
         for frame in decoded:
             t0 = time.perf_counter()
