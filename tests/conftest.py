@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -14,6 +16,9 @@ from hypothesis import settings
 settings.register_profile("default", derandomize=True, print_blob=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# Shared test helpers (fake_camera.py) import by name from any test folder.
+sys.path.insert(0, str(Path(__file__).parent))
 
 # pygame must never open a window or an audio device in tests.
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")

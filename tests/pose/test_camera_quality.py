@@ -20,6 +20,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from fake_camera import PacedCamera
 
 from game.pose.camera import CameraSource, CameraStats
 from game.pose.estimator import LIVE_NUM_POSES, PoseEstimator
@@ -55,7 +56,7 @@ def _clip_frames(count: int) -> list[np.ndarray]:
     return frames
 
 
-class HDCamera:
+class HDCamera(PacedCamera):
     """A 1280x720 webcam stand-in at ``fps``; image ``i`` is the ``i``-th one read.
 
     Each image is made unique (its first pixel holds the read count) so a result's
@@ -63,23 +64,9 @@ class HDCamera:
     """
 
     def __init__(self, frames: list[np.ndarray], fps: float) -> None:
-        self.frames, self.fps = frames, fps
-        self.reads = 0
+        super().__init__(fps)
+        self.frames = frames
         self.index_of: dict[bytes, int] = {}
-        self.t0: float | None = None
-        self.opened = True
-
-    def isOpened(self) -> bool:  # OpenCV's spelling
-        return self.opened
-
-    def open(self, index: int) -> bool:
-        return self.opened
-
-    def release(self) -> None:
-        self.opened = False
-
-    def set(self, prop_id: int, value: float) -> bool:
-        return False
 
     def get(self, prop_id: int) -> float:
         return {
@@ -88,17 +75,11 @@ class HDCamera:
             cv2.CAP_PROP_FPS: self.fps,
         }.get(prop_id, 0.0)
 
-    def read(self) -> tuple[bool, np.ndarray | None]:
-        if self.t0 is None:
-            self.t0 = time.monotonic()
-        wait = self.t0 + self.reads / self.fps - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
+    def image(self) -> np.ndarray:
         image = self.frames[self.reads % len(self.frames)].copy()
         image[0, 0] = (self.reads % 256, (self.reads // 256) % 256, 7)
         self.index_of[_digest(image)] = self.reads
-        self.reads += 1
-        return True, image
+        return image
 
 
 def _run(source: CameraSource, seconds: float, frames: list[PoseFrame]) -> threading.Thread:

@@ -15,6 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from fake_camera import StillCamera
 
 from game.pose.camera import CameraSource
 from game.pose.model import resolve_model
@@ -65,42 +66,10 @@ def test_the_watch_counts_a_second_person_in_and_out(pictures: dict[str, np.ndar
         watch.close()
 
 
-class StillCamera:
-    """A 30 fps webcam stand-in that shows one picture (given in RGB) for ever."""
-
-    def __init__(self, rgb: np.ndarray) -> None:
-        self.bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
-        self.opened = True
-        self.t0: float | None = None
-        self.reads = 0
-
-    def read(self) -> tuple[bool, np.ndarray | None]:
-        now = time.monotonic()
-        self.t0 = now if self.t0 is None else self.t0
-        due = self.t0 + self.reads / 30.0
-        if due > now:
-            time.sleep(due - now)
-        self.reads += 1
-        return True, self.bgr.copy()
-
-    def isOpened(self) -> bool:  # OpenCV's spelling
-        return self.opened
-
-    def open(self, index: int) -> bool:
-        return self.opened
-
-    def release(self) -> None:
-        self.opened = False
-
-    def set(self, prop_id: int, value: float) -> bool:
-        return False
-
-    def get(self, prop_id: int) -> float:
-        return 0.0
-
-
 def _camera_frames(rgb: np.ndarray, seconds: float) -> Iterator:
-    source = CameraSource(0, model=resolve_model(), capture=StillCamera(rgb))
+    source = CameraSource(
+        0, model=resolve_model(), capture=StillCamera(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    )
     try:
         start = time.monotonic()
         for frame in source.frames():

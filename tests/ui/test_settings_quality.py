@@ -14,6 +14,7 @@ import numpy as np
 import pygame
 import pytest
 from drive import AppFactory, advance, press
+from fake_camera import StillCamera
 
 from game.play.scores import ScoreStore
 from game.play.settings import SETTINGS_FIELD
@@ -26,38 +27,11 @@ from game.ui.scenes.settings import ROWS, SettingsScene
 from game.ui.scenes.title import MENU_ITEMS, TitleScene
 
 
-class GreyCamera:
+class GreyCamera(StillCamera):
     """A 1280x720 camera at 30 fps showing an empty grey room."""
 
     def __init__(self) -> None:
-        self.image = np.full((720, 1280, 3), 128, dtype=np.uint8)
-        self.t0: float | None = None
-        self.reads = 0
-        self.opened = True
-
-    def isOpened(self) -> bool:  # OpenCV's spelling
-        return self.opened
-
-    def open(self, index: int) -> bool:
-        return self.opened
-
-    def release(self) -> None:
-        self.opened = False
-
-    def set(self, prop_id: int, value: float) -> bool:
-        return False
-
-    def get(self, prop_id: int) -> float:
-        return 0.0  # what some backends say: the source keeps what it asked for
-
-    def read(self) -> tuple[bool, np.ndarray | None]:
-        if self.t0 is None:
-            self.t0 = time.monotonic()
-        wait = self.t0 + self.reads / 30.0 - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        self.reads += 1
-        return True, self.image.copy()
+        super().__init__(np.full((720, 1280, 3), 128, dtype=np.uint8))
 
 
 @pytest.fixture
