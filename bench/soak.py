@@ -88,6 +88,9 @@ def soak(minutes: float, home: Path) -> list[dict]:
 
 def soak_camera(minutes: float, home: Path, clip: Path) -> list[dict]:
     """The live path for ``minutes`` real minutes (see the module docstring)."""
+    from game.memory import limit_malloc_arenas
+
+    limit_malloc_arenas()  # as run_game does at start
     os.environ["GLUTES_HIGH_HOME"] = str(home)
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")

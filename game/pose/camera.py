@@ -58,6 +58,7 @@ from typing import Protocol
 
 import numpy as np
 
+from game.memory import return_freed_memory
 from game.native_log import quiet_native_stderr
 from game.pose.estimator import LivePoseEstimator
 from game.pose.frame import PoseFrame
@@ -460,7 +461,7 @@ class CameraSource:
                 self._estimator.close()  # quiets its own native output
             if self._people is not None:
                 self._people.close()
-            _return_freed_memory()
+            return_freed_memory()  # the models' memory, back to the system (game.memory)
             self._finished.set()
 
     def _open_first(self, injected: CaptureDevice | None) -> CaptureDevice | None:
@@ -582,26 +583,6 @@ class CameraSource:
                 self._reopens += 1
                 self._failing_since = None  # a fresh LOST_AFTER_S before giving up again
         return opened
-
-
-def _return_freed_memory() -> None:
-    """Hand the heap memory the closed models freed back to the system (glibc only).
-
-    The game opens a camera, with its two models, for every level. MediaPipe's threads
-    allocate in malloc arenas of their own, and what a closed camera frees stays in them:
-    opening and closing a camera 16 times grew this process to ~300 MB and it stayed
-    there; with ``malloc_trim`` after each close it stayed at 150-190 MB. Elsewhere (macOS,
-    Windows, musl) there is no such call and nothing to do.
-    """
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
-        return
-    trim(0)
 
 
 def _to_rgb(image: np.ndarray) -> np.ndarray:

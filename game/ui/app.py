@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pygame
 
+from game.memory import limit_malloc_arenas
 from game.native_log import quiet_native_stderr
 from game.paths import data_dir, shipped_levels_dir
 from game.play.levels import load_level_set
@@ -92,6 +93,7 @@ class GameOptions:
 
 def run_game(options: GameOptions) -> int:
     """Run the game until the player quits or ``options.seconds`` pass; the exit code."""
+    limit_malloc_arenas()  # before any thread starts: see game.memory
     try:
         app = GameApp(options)
     except UnknownLevel as exc:
