@@ -30,13 +30,12 @@ _M_ARENA_MAX = -8
 
 
 def _glibc() -> Any | None:
+    """The C library, if it is glibc (the only one with both calls); else None."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt  # noqa: B018 - only glibc has it
-        libc.malloc_trim  # noqa: B018
-    except (OSError, AttributeError):
+    except OSError:
         return None
-    return libc
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
 
 
 def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:

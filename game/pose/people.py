@@ -9,8 +9,8 @@ sat elsewhere on the body, and the silhouette's lower-back bulge there read 0.17
 trunk lengths instead of 0.52-0.56: the coach missed the tail tuck on all three reps and
 called the glutes low on all three. Files are analysed with one person, and the coach's
 thresholds were set and tested that way, so the camera must give the coach the same kind
-of frames. Looking for one person also halves the live inference (27.8 -> ~18 ms a frame
-at 640x360).
+of frames. Looking for one person also cuts the live inference by ~40 % (27.8 -> ~17 ms
+a frame at 640x360).
 
 A second person walking into view must still pause counting (they could be taken for the
 player), so :class:`PeopleWatch` looks for two on its own thread, on the newest camera
