@@ -429,9 +429,7 @@ def _number(
     default: Any = _MISSING,
 ) -> Any:
     if key not in table:
-        if default is _MISSING:
-            raise LevelError(path, prefix + key, "is missing")
-        return default
+        return _get(path, table, key, object, prefix, default)  # the default, or "is missing"
     value = table[key]
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise LevelError(
