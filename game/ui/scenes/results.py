@@ -58,6 +58,10 @@ _STAR_Y = 356
 _STAR_X0 = 124
 _STAR_STEP = 110
 _REPS_PANEL = pygame.Rect(664, 40, 592, 610)
+#: With a camera the panel is one rep row shorter, and the hands-up hint sits under it,
+#: above the key hints (beside them it ran into "Enter: high scores").
+_HANDS_ROOM = 66
+_HANDS_CENTER = (_REPS_PANEL.x + 40, _REPS_PANEL.bottom - _HANDS_ROOM // 2 + 4)
 _ROW_H = 62
 _UNLOCK = pygame.Rect(72, 470, 560, 64)
 _BADGES_TOP = 548
@@ -345,7 +349,7 @@ class ResultsScene(Scene):
         keys = "Enter: high scores   N: next level   R: retry   Esc: map"
         draw_text(surface, a, keys, 28, theme.TEXT_DIM, (1256, 704), "bottomright")
         if self.feed is not None:
-            self.hands.draw(surface, a, (700, 682), 26)
+            self.hands.draw(surface, a, _HANDS_CENTER, 26)
 
     def _draw_save_status(self, surface: pygame.Surface) -> None:
         a = self.ctx.assets
@@ -410,16 +414,19 @@ class ResultsScene(Scene):
 
     def _draw_reps(self, surface: pygame.Surface) -> None:
         a = self.ctx.assets
-        draw_panel(surface, _REPS_PANEL)
-        x = _REPS_PANEL.x + 24
-        draw_text(surface, a, "Reps", 40, theme.TEXT, (x, _REPS_PANEL.y + 16))
+        panel = _REPS_PANEL.copy()
+        if self.feed is not None:  # room for the hands-up hint below
+            panel.height -= _HANDS_ROOM
+        draw_panel(surface, panel)
+        x = panel.x + 24
+        draw_text(surface, a, "Reps", 40, theme.TEXT, (x, panel.y + 16))
         draw_text(
             surface,
             a,
             "score = 100 - what each fault cost",
             22,
             theme.TEXT_DIM,
-            (_REPS_PANEL.right - 24, _REPS_PANEL.y + 36),
+            (panel.right - 24, panel.y + 36),
             "midright",
         )
         if not self.rows:
@@ -428,18 +435,18 @@ class ResultsScene(Scene):
                 if self.level.kind == "hold"
                 else "No reps counted this time"
             )
-            surf = a.fit(empty, 30, theme.TEXT_DIM, _REPS_PANEL.width - 48)
-            surface.blit(surf, (x, _REPS_PANEL.y + 80))
+            surf = a.fit(empty, 30, theme.TEXT_DIM, panel.width - 48)
+            surface.blit(surf, (x, panel.y + 80))
             return
-        top = _REPS_PANEL.y + 70
-        fits = (_REPS_PANEL.bottom - top - 30) // _ROW_H
+        top = panel.y + 70
+        fits = (panel.bottom - top - 30) // _ROW_H
         shown = self.rows if len(self.rows) <= fits else self.rows[: fits - 1]
         text_x = x + 172
-        text_w = _REPS_PANEL.right - text_x - 20
+        text_w = panel.right - text_x - 20
         for i, (label, score, note, parts) in enumerate(shown):
             y = top + i * _ROW_H
             if i % 2 == 0:
-                band = pygame.Rect(_REPS_PANEL.x + 8, y - 4, _REPS_PANEL.width - 16, _ROW_H)
+                band = pygame.Rect(panel.x + 8, y - 4, panel.width - 16, _ROW_H)
                 pygame.draw.rect(surface, theme.BG, band, border_radius=8)
             draw_text(surface, a, label, 30, theme.TEXT_DIM, (x, y + 4))
             color = theme.score_color(score, CLEAN_REP_MIN_SCORE)
