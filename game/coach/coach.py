@@ -131,8 +131,17 @@ class Coach:
 
     def update(self, frame: PoseFrame) -> CoachStep:
         """Coach one frame (in time order). The step carries the smoothed frame."""
-        if self._smoother is not None:
-            frame = self._smoother.smooth(frame)
+        return self.update_smoothed(self.smooth_frame(frame))
+
+    def smooth_frame(self, frame: PoseFrame) -> PoseFrame:
+        """The first half of :meth:`update`: ``frame`` as the coach will measure it
+        (smoothed, unsure landmarks NaN). A live game draws this before the coach judges
+        it (:meth:`update_smoothed`), so coaching does not delay the picture. Each frame
+        must go through here once, in time order: the smoother keeps state."""
+        return self._smoother.smooth(frame) if self._smoother is not None else frame
+
+    def update_smoothed(self, frame: PoseFrame) -> CoachStep:
+        """The second half of :meth:`update`, for a frame :meth:`smooth_frame` returned."""
         # Someone else in view: the estimator may have swapped people, so nothing counts
         # until the player is alone again (a short flicker is bridged by the detector).
         features = measure(frame) if frame.extra_people == 0 else None

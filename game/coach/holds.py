@@ -122,8 +122,16 @@ class HoldCoach:
         self._said: str | None = None
 
     def update(self, frame: PoseFrame) -> HoldStep:
-        if self._smoother is not None:
-            frame = self._smoother.smooth(frame)
+        """Judge one frame (in time order). The step carries the smoothed frame."""
+        return self.update_smoothed(self.smooth_frame(frame))
+
+    def smooth_frame(self, frame: PoseFrame) -> PoseFrame:
+        """The first half of :meth:`update`, as in :class:`~game.coach.coach.Coach`: the
+        frame to draw before it is judged; once per frame, in time order."""
+        return self._smoother.smooth(frame) if self._smoother is not None else frame
+
+    def update_smoothed(self, frame: PoseFrame) -> HoldStep:
+        """The second half of :meth:`update`, for a frame :meth:`smooth_frame` returned."""
         t = frame.timestamp_s
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         self._last_t = t

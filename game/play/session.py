@@ -289,9 +289,18 @@ class LevelSession:
 
     def add_frame(self, frame: PoseFrame) -> list[SessionEvent]:
         """Coach one pose frame. Frames after the level ended are ignored."""
+        return self.add_smoothed(self.smooth_frame(frame))
+
+    def smooth_frame(self, frame: PoseFrame) -> PoseFrame:
+        """``frame`` as the coach will measure it, to draw before it is judged: the first
+        half of :meth:`add_frame` (see :meth:`~game.coach.coach.Coach.smooth_frame`)."""
+        return self.coach.smooth_frame(frame)
+
+    def add_smoothed(self, frame: PoseFrame) -> list[SessionEvent]:
+        """The second half of :meth:`add_frame`, for a frame :meth:`smooth_frame` returned."""
         if self.status is not SessionStatus.RUNNING:
             return []
-        step = self.coach.update(frame)
+        step = self.coach.update_smoothed(frame)
         self.last_frame = step.frame
         self.depth_deg = step.depth_deg
         self.person_seen = step.features is not None
@@ -454,9 +463,17 @@ class HoldSession:
 
     def add_frame(self, frame: PoseFrame) -> list[SessionEvent]:
         """Judge one pose frame. Frames after the level ended are ignored."""
+        return self.add_smoothed(self.smooth_frame(frame))
+
+    def smooth_frame(self, frame: PoseFrame) -> PoseFrame:
+        """As :meth:`LevelSession.smooth_frame`: the frame to draw before it is judged."""
+        return self.coach.smooth_frame(frame)
+
+    def add_smoothed(self, frame: PoseFrame) -> list[SessionEvent]:
+        """The second half of :meth:`add_frame`, for a frame :meth:`smooth_frame` returned."""
         if self.status is not SessionStatus.RUNNING:
             return []
-        step = self.coach.update(frame)
+        step = self.coach.update_smoothed(frame)
         self.last_step = step
         self.last_frame = step.frame
         self.person_seen = step.features is not None

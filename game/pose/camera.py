@@ -14,9 +14,11 @@ Pipeline, and who waits on whom:
   when nothing arrives, so :meth:`CameraSource.close` ends it promptly from any thread.
 
 **Mirroring** (``mirror=True``, the default): players expect a bathroom mirror, so the
-picture is flipped left-right *after* inference (the model was trained on real, unflipped
-people) and each landmark's image ``x`` becomes ``1 - x`` so the skeleton sits on the
-flipped picture (the mask is flipped with it). Landmark **identities are not swapped**:
+picture is flipped left-right while the model works on the unflipped image (it was
+trained on real, unflipped people; the capture thread flips the copy to be shown, scaled
+to :attr:`CameraSource.display_size` if the game said it) and each landmark's image ``x``
+becomes ``1 - x`` so the skeleton sits on the flipped picture (the mask is flipped with
+it). Landmark **identities are not swapped**:
 MediaPipe labels the person's anatomical sides, and ``LEFT_KNEE`` must stay the player's
 real left knee, or a cue about "your left knee" would name the wrong leg. The **world
 landmarks are left as measured**: they are the coach's 3-D space, and flipping their
@@ -63,6 +65,7 @@ from game.native_log import quiet_native_stderr
 from game.pose.estimator import LivePoseEstimator
 from game.pose.frame import PoseFrame
 from game.pose.people import PeopleWatch
+from game.pose.picture import scale_picture
 from game.pose.quality import InferenceQuality, QualityMode, QualityState
 from game.pose.source import SourceError, SourceInfo, SourceUnavailable
 
@@ -149,8 +152,9 @@ class CameraStats:
     inference_size: tuple[int, int] | None = None  # what the model worked on last
 
 
-def mirror_frame(frame: PoseFrame) -> PoseFrame:
+def mirror_frame(frame: PoseFrame, *, image_mirrored: bool = False) -> PoseFrame:
     """``frame`` as seen in a mirror: image and mask flipped, landmark ``x`` -> ``1 - x``.
+    ``image_mirrored``: the picture is mirrored already (the capture thread did it).
 
     Landmark identities and world landmarks are kept (see the module docstring for why).
     A pixel column ``c`` of a ``W``-wide image moves to ``W - 1 - c``, i.e. the continuous
@@ -159,13 +163,17 @@ def mirror_frame(frame: PoseFrame) -> PoseFrame:
     This runs on MediaPipe's result thread, between a result and the screen, so pictures
     are flipped by OpenCV: 0.02 ms for a 640x360 image where numpy's reversed-view copy
     took 1.05 ms, and that copy, made while the game loop held the GIL, cost the live
-    path 1.3 ms a frame (median frame-to-screen 36.8 -> 32.5 ms, ``bench/live.py``).
+    path 1.3 ms a frame (median frame-to-screen 36.8 -> 32.5 ms, ``bench/live.py``). The
+    camera flips its pictures earlier, on the capture thread (``image_mirrored``): with
+    the model busy, even OpenCV's flip of a 900x506 picture took 0.24 ms here.
     """
     landmarks = frame.landmarks
     if landmarks is not None:
         landmarks = landmarks.copy()
         landmarks[:, 0] = 1.0 - landmarks[:, 0]
-    image = None if frame.image is None else _flip_columns(frame.image)
+    image = frame.image
+    if image is not None and not image_mirrored:
+        image = _flip_columns(image)
     mask = None if frame.mask is None else _flip_columns(frame.mask)
     return dataclasses.replace(frame, landmarks=landmarks, image=image, mask=mask)
 
@@ -255,6 +263,15 @@ class CameraSource:
         self._inferred_size: tuple[int, int] | None = None
         #: ``time.monotonic()`` at the source's start: frame timestamps count from here.
         self.clock_origin_s = time.monotonic()
+        #: (width, height) the game draws the picture at, or None (any thread may set
+        #: it). The capture thread then scales each picture to it while the model works
+        #: on the image, and the frames carry it at that size: the game loop would scale
+        #: it between the pose and the screen (0.6 ms with the model busy on the other
+        #: core, measured in ``bench/live.py``).
+        self.display_size: tuple[int, int] | None = None
+        #: Pictures the capture thread made ready to show (scaled, mirrored), by frame
+        #: timestamp; a result carrying one of these is not flipped again.
+        self._ready_pictures: dict[float, np.ndarray] = {}
         self.info = SourceInfo(f"camera:{index}", float(fps), (width, height), True, "")
 
         self._thread = threading.Thread(
@@ -347,8 +364,15 @@ class CameraSource:
     def _handed_on(self, frame: PoseFrame) -> PoseFrame:
         """A result as the game gets it: mirrored (if asked), and with the other people the
         people watch last saw in view (the player's own landmarker looks for one)."""
+        with self._lock:
+            ready = self._ready_pictures.pop(frame.timestamp_s, None)
+            for stale in [t for t in self._ready_pictures if t < frame.timestamp_s]:
+                del self._ready_pictures[stale]  # frames the model dropped
+        mirrored = ready is not None and frame.image is ready
         if self.mirror:
-            frame = mirror_frame(frame)
+            frame = mirror_frame(frame, image_mirrored=mirrored)
+        elif mirrored:  # the mirror was turned off while this image was inferred
+            frame = dataclasses.replace(frame, image=_flip_columns(ready))
         people = self._people
         extra = people.extra_people if people is not None else 0
         if extra > frame.extra_people:
@@ -553,14 +577,35 @@ class CameraSource:
         rgb = _to_rgb(bgr)
         timestamp_s = grabbed_at - self.clock_origin_s
         if small_size == (width, height):
-            estimator.submit(rgb, timestamp_s)
+            ticket = estimator.submit(rgb, timestamp_s)
             inferred = rgb
         else:
             cv2 = _cv2()
             inferred = cv2.resize(rgb, small_size, interpolation=cv2.INTER_AREA)
-            estimator.submit(inferred, timestamp_s, display=rgb)
+            ticket = estimator.submit(inferred, timestamp_s, display=rgb)
+        self._ready_picture(estimator, ticket, rgb, timestamp_s)
         if self._people is not None:
             self._people.offer(inferred)
+
+    def _ready_picture(
+        self, estimator: LivePoseEstimator, ticket: int, rgb: np.ndarray, timestamp_s: float
+    ) -> None:
+        """While the model works on the image, make its picture ready to show: scaled to
+        :attr:`display_size` and mirrored. Done here, on the capture thread, these are
+        not between the pose and the screen; on the result thread, with the model busy,
+        the mirror's flip of a 900x506 picture took 0.24 ms and the scaling 0.6 ms."""
+        shown_at = self.display_size
+        mirror = self.mirror
+        if shown_at is None and not mirror:
+            return
+        picture = rgb if shown_at is None else scale_picture(rgb, shown_at)
+        if mirror:
+            picture = _flip_columns(picture)
+        if picture is rgb or not estimator.replace_picture(ticket, picture):
+            return
+        if mirror:
+            with self._lock:
+                self._ready_pictures[timestamp_s] = picture
 
     def _read_failed(self, now: float) -> bool:
         """Count a failed read; True once reads have failed for :data:`LOST_AFTER_S`."""

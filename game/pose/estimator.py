@@ -348,11 +348,12 @@ class LivePoseEstimator(_Base):
 
     def submit(
         self, rgb: np.ndarray, timestamp_s: float, *, display: np.ndarray | None = None
-    ) -> None:
+    ) -> int:
         """Hand one camera frame to MediaPipe; it may drop it if still busy.
 
         ``display``: the picture the result should carry instead of ``rgb`` (the
-        full-size camera image when ``rgb`` is a downscaled copy for speed).
+        full-size camera image when ``rgb`` is a downscaled copy for speed). Returns the
+        frame's ticket for :meth:`replace_picture`.
         """
         submitted_at = time.monotonic()
         ms = self._clock.ms(timestamp_s)
@@ -367,6 +368,21 @@ class LivePoseEstimator(_Base):
                 self._forgotten += 1
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=_contiguous(rgb))
         self._landmarker.detect_async(image, ms)
+        return ms
+
+    def replace_picture(self, ticket: int, picture: np.ndarray) -> bool:
+        """Let the result of a submitted frame carry ``picture`` instead (the camera
+        scales its picture to the size it is shown at while the model works). False
+        when the result came already, or the frame was dropped: then nothing changes."""
+        if not self._keep_image:
+            return False
+        with self._lock:
+            pending = self._pending.get(ticket)
+            if pending is None:
+                return False
+            timestamp_s, _, size, submitted_at = pending
+            self._pending[ticket] = (timestamp_s, picture, size, submitted_at)
+        return True
 
     def _on_result(self, result: Any, image: Any, timestamp_ms: int) -> None:
         arrived = time.monotonic()

@@ -88,8 +88,11 @@ class PoseFrame:
             aligned with the camera (x right, y down, z away from the camera), as MediaPipe
             gives them. ``None`` when no person is seen.
         frame_size: ``(width, height)`` of the camera image in pixels.
-        mask: optional ``(H, W)`` float32 person segmentation, 1 = person.
-        image: optional ``(H, W, 3)`` uint8 RGB camera image.
+        mask: optional ``(H, W)`` float32 person segmentation, 1 = person (at the size
+            it was inferred at, which may be smaller than ``frame_size``).
+        image: optional ``(H, W, 3)`` uint8 RGB camera image: ``frame_size``, or the
+            size the game shows it at when it asked the camera for that
+            (:attr:`~game.pose.camera.CameraSource.display_size`).
 
     A camera frame is shown as a mirror: its ``image``, ``mask`` and image-landmark x are
     mirrored after inference, while ``world_landmarks`` and the LEFT/RIGHT labels stay

@@ -142,8 +142,10 @@ class GameApp:
         else:
             pygame.display.set_caption(WINDOW_TITLE)
             self.window = pygame.display.set_mode(options.size, pygame.RESIZABLE)
-            self.screen = pygame.Surface(theme.LOGICAL_SIZE).convert()
+        self._offscreen: pygame.Surface | None = None
         self._scaled: pygame.Surface | None = None
+        if not options.headless:
+            self.screen = self._canvas()
 
         self.ctx = GameContext(
             assets=Assets(),
@@ -208,6 +210,7 @@ class GameApp:
                 if limit is not None and self.game_time_s >= limit - 1e-9:
                     break
             self._render()
+            self.stack.presented()
             if self.ctx.quit_requested or not self.stack:
                 break
             if limit is not None and self.game_time_s >= limit - 1e-9:
@@ -274,10 +277,22 @@ class GameApp:
         pos = ((x - box.x) * lw // box.width, (y - box.y) * lh // box.height)
         return pygame.event.Event(event.type, {**event.dict, "pos": pos})
 
+    def _canvas(self) -> pygame.Surface:
+        """What the scenes draw on: the window itself when it has the logical size (no
+        copy between a camera pose and the screen: 0.2-0.4 ms a frame), else a logical
+        surface that is then scaled into the window."""
+        if self.window.get_size() == theme.LOGICAL_SIZE:
+            return self.window
+        if self._offscreen is None:
+            self._offscreen = pygame.Surface(theme.LOGICAL_SIZE).convert()
+        return self._offscreen
+
     def _render(self) -> None:
+        if not self.options.headless:
+            self.window = pygame.display.get_surface() or self.window  # resized by the user
+            self.screen = self._canvas()
         self.stack.draw(self.screen)
         if self.screen is not self.window:
-            self.window = pygame.display.get_surface() or self.window  # resized by the user
             box = self._letterbox()
             self.window.fill((0, 0, 0))
             if box.size == self.screen.get_size():

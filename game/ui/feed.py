@@ -222,6 +222,15 @@ class PoseFeed:
             if self._stop.is_set():
                 self._close_source()
 
+    def show_pictures_at(self, size: tuple[int, int]) -> None:
+        """Say the (width, height) the pictures are drawn at. A live source that can
+        (a camera: ``display_size``) then scales them on its own thread while the model
+        works, off the path from a pose to the screen; pictures of another size still
+        draw (the stage scales them)."""
+        width, height = size
+        if self.live and width > 0 and height > 0 and hasattr(self.source, "display_size"):
+            self.source.display_size = (int(width), int(height))
+
     @property
     def source_status(self) -> str | None:
         """The source's own word on its health, if it gives one (a camera says "ok",

@@ -8,6 +8,9 @@ with an explicit lifecycle, so a scene knows exactly when it gains and loses the
 * ``resume()`` — the scene above it was popped: it is on top again;
 * ``exit()``   — removed from the stack: release what ``enter`` opened.
 
+Each loop iteration the top scene gets ``update(dt)`` (per fixed step), then the visible
+scenes ``draw``, then the top scene hears ``presented()`` once the frame is shown.
+
 Only the top scene receives events and ``update(dt)``; so a scene below a pause overlay
 is frozen for free, and its game clock stops. Drawing starts at the highest scene that
 is not an ``overlay`` and goes up, so the pause panel is drawn over a still picture of
@@ -56,6 +59,10 @@ class Scene:
 
     def draw(self, surface: Any) -> None:
         """Draw the current state. Must not change game state."""
+
+    def presented(self) -> None:
+        """The frame just drawn is on screen: for work that may change state but should
+        not delay the picture (the play scene judges the live poses it just showed)."""
 
 
 class SceneStack:
@@ -138,6 +145,12 @@ class SceneStack:
         top = self.top
         if top is not None:
             top.update(dt)
+
+    def presented(self) -> None:
+        """Tell the top scene its frame is on screen (see :meth:`Scene.presented`)."""
+        top = self.top
+        if top is not None:
+            top.presented()
 
     def visible(self) -> list[Scene]:
         """The scenes to draw, bottom first: from the highest non-overlay scene up."""

@@ -25,6 +25,7 @@ import pygame
 
 from game.pose.frame import PoseFrame
 from game.pose.landmarks import NUM_LANDMARKS, POSE_CONNECTIONS, Landmark, Side, side_landmarks
+from game.pose.picture import scale_picture
 from game.ui import theme
 from game.ui.assets import gradient
 from game.ui.theme import Color
@@ -185,6 +186,7 @@ class Stage:
         self._glow_size = 0
         self._prepared_for: PoseFrame | None = None
         self._picture: pygame.Surface | None = None
+        self._opaque = False  # the picture is a camera's, not a see-through silhouette
         self.fit: pygame.Rect = fit_rect((4, 3), self.rect)
         self.points: np.ndarray | None = None
         self.visible: np.ndarray | None = None
@@ -215,6 +217,7 @@ class Stage:
             self._prepared_for = frame
             self.fit = fit_rect(frame.frame_size, self.rect)
             self._picture = self._make_picture(frame, self.fit)
+            self._opaque = self._picture is not None and frame.image is not None
             if frame.landmarks is not None:
                 points = landmarks_to_px(frame.landmarks, self.fit)
                 # The coach's smoother marks unsure landmarks NaN: they are not drawn.
@@ -289,20 +292,10 @@ class Stage:
     @staticmethod
     def _make_picture(frame: PoseFrame, fit: pygame.Rect) -> pygame.Surface | None:
         if frame.image is not None:
-            # OpenCV scales the camera picture in a third of smoothscale's time (0.38 ms
-            # against 0.85 for 640x360 to 900x506): it is on the path from a camera image
-            # to the screen once per new pose. Enlarging, bilinear (0.32 ms) looks the
-            # same as INTER_AREA (0.42); shrinking a big camera picture, INTER_AREA
-            # averages where bilinear would skip pixels and shimmer. The surface shares
-            # the scaled array's memory (it keeps a reference), so nothing is copied
-            # again. Imported here: only frames from a camera or video carry a picture,
-            # and those sources have loaded OpenCV already.
-            import cv2
-
-            height, width = frame.image.shape[:2]
-            enlarging = fit.width >= width and fit.height >= height
-            method = cv2.INTER_LINEAR if enlarging else cv2.INTER_AREA
-            scaled = cv2.resize(frame.image, fit.size, interpolation=method)
+            # A camera scales its pictures to the size asked (PoseFeed.show_pictures_at)
+            # while the model works; others are scaled here. The surface shares the
+            # array's memory (it keeps a reference), so nothing is copied again.
+            scaled = np.ascontiguousarray(scale_picture(frame.image, fit.size))
             return pygame.image.frombuffer(scaled, fit.size, "RGB")
         if frame.mask is not None:
             h, w = frame.mask.shape
@@ -349,7 +342,7 @@ class Stage:
     ) -> None:
         """Draw the stage. ``tint`` colours the whole skeleton (a hold held well);
         ``fault`` turns that fault's region red (see ``FAULT_REGIONS``)."""
-        surface.blit(self._backdrop, self.rect)
+        self._draw_backdrop(surface)
         floor = pygame.Rect(
             self.rect.x,
             round(self.floor_y),
@@ -376,6 +369,24 @@ class Stage:
                 glow = theme.GLUTES
             self._draw_glow(surface, glow)
             self._draw_skeleton(surface, colors)
+
+    def _draw_backdrop(self, surface: pygame.Surface) -> None:
+        """The backdrop, except where an opaque picture (a camera's) will cover it: a
+        quarter of a millisecond saved between a camera pose and the screen."""
+        rect = self.rect
+        covered = self.fit.clip(rect) if self._opaque else pygame.Rect(0, 0, 0, 0)
+        if not covered.width or not covered.height:
+            surface.blit(self._backdrop, rect)
+            return
+        strips = (
+            pygame.Rect(rect.x, rect.y, rect.width, covered.top - rect.y),
+            pygame.Rect(rect.x, covered.bottom, rect.width, rect.bottom - covered.bottom),
+            pygame.Rect(rect.x, covered.top, covered.left - rect.x, covered.height),
+            pygame.Rect(covered.right, covered.top, rect.right - covered.right, covered.height),
+        )
+        for strip in strips:
+            if strip.width > 0 and strip.height > 0:
+                surface.blit(self._backdrop, strip, strip.move(-rect.x, -rect.y))
 
     def _draw_glow(self, surface: pygame.Surface, color: Color) -> None:
         pts, vis = self.points, self.visible

@@ -20,6 +20,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from fake_camera import StillCamera
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -37,6 +38,7 @@ from game.pose.estimator import LIVE_NUM_POSES, PoseEstimator
 from game.pose.frame import PoseFrame
 from game.pose.landmarks import NUM_LANDMARKS, Landmark
 from game.pose.model import ModelError, resolve_model
+from game.pose.picture import scale_picture
 from game.pose.source import SourceUnavailable
 from game.pose.sources import open_source
 
@@ -521,3 +523,47 @@ def test_a_camera_pushes_into_the_games_feed_and_wakes_the_loop_at_once() -> Non
     count = len(feed.poll(0.0))
     time.sleep(0.2)
     assert len(feed.poll(0.0)) <= count  # closed: nothing more is pushed
+
+
+def _pictures(source: CameraSource, count: int, shape: tuple[int, ...]) -> list[PoseFrame]:
+    """The next ``count`` frames whose picture has ``shape`` (results in flight when the
+    size changed may still carry the other one)."""
+    found: list[PoseFrame] = []
+    deadline = time.monotonic() + 10.0
+    for frame in source.frames():
+        if frame.image is not None and frame.image.shape == shape:
+            found.append(frame)
+        if len(found) >= count or time.monotonic() > deadline:
+            break
+    return found
+
+
+def test_pictures_come_scaled_to_the_size_they_are_drawn_at_and_mirrored() -> None:
+    """Told where the game draws them, the camera's capture thread scales (and mirrors)
+    the pictures while the model works; the frames keep the camera's size and the
+    mirror can still be turned off mid-stream."""
+    rng = np.random.default_rng(11)  # no two columns alike: a missed flip shows
+    bgr = rng.integers(0, 256, (360, 640, 3), dtype=np.uint8)
+    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    source = CameraSource(0, model=resolve_model(), capture=StillCamera(bgr))
+    try:
+        source.display_size = (900, 506)
+        scaled = scale_picture(rgb, (900, 506))
+        frames = _pictures(source, 5, (506, 900, 3))
+        assert len(frames) == 5
+        for frame in frames:
+            assert frame.frame_size == (640, 360)
+            np.testing.assert_array_equal(frame.image, cv2.flip(scaled, 1))
+        source.mirror = False
+        stamp = frames[-1].timestamp_s + 0.2  # what was in flight has arrived by then
+        later = [f for f in _pictures(source, 12, (506, 900, 3)) if f.timestamp_s > stamp]
+        assert later
+        for frame in later:
+            np.testing.assert_array_equal(frame.image, scaled)
+        source.display_size = None
+        source.mirror = True
+        frames = _pictures(source, 3, (360, 640, 3))
+        assert len(frames) == 3
+        np.testing.assert_array_equal(frames[-1].image, cv2.flip(rgb, 1))
+    finally:
+        source.close()

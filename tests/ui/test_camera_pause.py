@@ -117,13 +117,13 @@ def rig() -> Iterator[Rig]:
     play = PlayScene(app.ctx, app.ctx.levels[0], countdown_s=COUNTDOWN_S)
     app.stack.push(play)
     r = Rig(app, camera, play)
-    counted = play.session.add_frame
+    counted = play.session.add_smoothed  # the scene's second half of add_frame
 
-    def add_frame(frame: PoseFrame) -> object:
+    def add_smoothed(frame: PoseFrame) -> object:
         r.added += 1
         return counted(frame)
 
-    play.session.add_frame = add_frame  # type: ignore[method-assign]
+    play.session.add_smoothed = add_smoothed  # type: ignore[method-assign]
     yield r
     app.close()
 
@@ -162,6 +162,31 @@ def test_a_camera_that_stops_holds_the_clock_and_play_resumes_by_itself(rig: Rig
     assert rig.play.hold_message is None
     assert rig.play.play_clock_s > held_clock
     assert rig.added > added
+
+
+def test_a_live_pose_is_drawn_before_the_coach_judges_it(rig: Rig) -> None:
+    """The coach's millisecond comes after the picture: an update shows the new pose
+    (smoothed as the coach will measure it), and the coach judges it once the frame is
+    on screen, or at the next update if nobody said so."""
+    start_running(rig)
+    rig.step(0.5, standing)
+    rig.app.stack.update(STEP)  # judge what is left over
+    before = rig.added
+    rig.t += 2 * STEP
+    rig.camera.give(standing(rig.t))
+    rig.app.stack.update(STEP)
+    shown = rig.play.stage.shown_frame
+    assert shown is not None and shown.timestamp_s == pytest.approx(rig.t)
+    assert rig.added == before, "judged before the frame showing it was drawn"
+    rig.app.stack.draw(rig.app.screen)
+    rig.app.stack.presented()
+    assert rig.added == before + 1
+    assert rig.play.session.last_frame is shown  # the coach measured what was drawn
+    rig.t += 2 * STEP
+    rig.camera.give(standing(rig.t))
+    rig.app.stack.update(STEP)
+    rig.app.stack.update(STEP)  # no presented(): the next update judges it
+    assert rig.added == before + 2
 
 
 def test_the_camera_saying_it_is_lost_holds_at_once(rig: Rig) -> None:

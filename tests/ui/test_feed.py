@@ -261,3 +261,24 @@ def test_a_slow_recorded_source_that_breaks_is_reported() -> None:
         time.sleep(0.005)
     feed.close()
     assert len(got) == 3 and isinstance(feed.error, OSError)
+
+
+def test_a_live_source_that_can_scale_pictures_is_told_the_drawn_size() -> None:
+    """A camera scales its pictures on its own thread when it knows the size they are
+    drawn at; other sources, and sizes that are no size, are left alone."""
+    camera = LostCamera()
+    camera.display_size = None  # type: ignore[attr-defined]
+    recorded = ListSource([0.0])
+    recorded.display_size = None  # type: ignore[attr-defined]
+    live, paced = PoseFeed(camera), PoseFeed(recorded)
+    try:
+        live.show_pictures_at((900, 506))
+        assert camera.display_size == (900, 506)  # type: ignore[attr-defined]
+        live.show_pictures_at((0, 506))
+        assert camera.display_size == (900, 506)  # type: ignore[attr-defined]
+        paced.show_pictures_at((900, 506))
+        assert recorded.display_size is None  # type: ignore[attr-defined]
+        PoseFeed(SlowCamera(0.05, count=1)).show_pictures_at((900, 506))  # no such attribute
+    finally:
+        live.close()
+        paced.close()

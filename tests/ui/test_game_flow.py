@@ -19,6 +19,7 @@ from game.play.scores import ScoreStore
 from game.pose.source import PoseSource, SourceUnavailable
 from game.ui.app import GameApp, GameOptions
 from game.ui.hud import CUE_SIZE
+from game.ui.scene import Scene
 from game.ui.scenes.countdown import CountdownScene
 from game.ui.scenes.high_scores import HighScoresScene
 from game.ui.scenes.level_select import LevelSelectScene
@@ -172,6 +173,49 @@ def test_window_mouse_positions_are_mapped_through_the_letterbox(make_app: AppFa
     assert mapped is not None and mapped.pos == (640, 360)
     in_bar = pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(960, 20), button=1)
     assert app._to_logical(in_bar) is None
+
+
+class _Diary(Scene):
+    """A scene that writes down what the loop asks of it, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def update(self, dt: float) -> None:
+        self.calls.append("update")
+
+    def draw(self, surface: pygame.Surface) -> None:
+        self.calls.append("draw")
+
+    def presented(self) -> None:
+        self.calls.append("presented")
+
+
+def test_the_loop_tells_the_top_scene_once_its_frame_is_shown(make_app: AppFactory) -> None:
+    app = make_app()
+    diary = _Diary()
+    app.stack.push(diary)
+    advance(app, 3 / 60)
+    assert diary.calls == ["update", "draw", "presented"] * 3
+
+
+def test_a_window_of_the_logical_size_is_drawn_on_directly(make_app: AppFactory) -> None:
+    """No copy of the whole screen per frame when the window has the game's size; a
+    window of another size gets the logical screen scaled and letterboxed."""
+    app = make_app()
+    app.options.headless = False
+    app.window = pygame.display.set_mode((1280, 720))
+    app._render()
+    assert app.screen is app.window
+    app.window = pygame.display.set_mode((1920, 1200))
+    app._render()
+    assert app.screen is not app.window and app.screen.get_size() == (1280, 720)
+    assert app.window.get_at((960, 20))[:3] == (0, 0, 0)  # the bar above the picture
+    box = app._letterbox()
+    expected = pygame.transform.smoothscale(app.screen, box.size)
+    shown = app.window.subsurface(box)
+    assert (pygame.surfarray.array3d(shown) == pygame.surfarray.array3d(expected)).all()
 
 
 def test_hud_text_is_rendered_only_when_it_changes(make_app: AppFactory) -> None:

@@ -109,6 +109,7 @@ class FramingScene(Scene):
                 return
         self.message, self.others = self._words()
         self.stage.prepare(self.feed.latest, dt)
+        self.feed.show_pictures_at(self.stage.fit.size)
 
     def _words(self) -> tuple[str, tuple[str, ...]]:
         """The big line and the smaller ones under it."""

@@ -149,6 +149,12 @@ class PlayScene(Scene):
         self.framed = False
         self.watch = LiveWatch()
         self.hold_message: str | None = None
+        #: Live poses smoothed and drawn but not judged yet, and the newest smoothed pose
+        #: (what the stage draws while coaching). The coach judges a live pose right after
+        #: the frame showing it is on screen (:meth:`presented`): its ~1 ms is then not
+        #: between the camera and the screen.
+        self._unjudged: list[PoseFrame] = []
+        self._smoothed: PoseFrame | None = None
         hint = ctx.assets.wrap(level.teaching, HINT_SIZE, CUE_RECT.width - 60)[:2]
         self.hint_lines = tuple(hint)
         self.hud_state = self._hud_state()
@@ -257,11 +263,14 @@ class PlayScene(Scene):
                 self._ticked = math.ceil(self.countdown_s)
                 self.ctx.sound.play(Cue.TICK)
         elif self.phase is PlayPhase.RUNNING:
+            self._judge()  # live poses a frame showed, if presented() has not judged them
             frames = self._running_frames(feed, dt)
             if frames is not None:
                 for frame in frames:
-                    for event in self.session.add_frame(frame):
-                        self._react(event, self.stage.hips_of(frame))
+                    self._smoothed = self.session.smooth_frame(frame)
+                    self._unjudged.append(self._smoothed)
+                if not feed.live:
+                    self._judge()  # recorded: no one waits for the picture, judge now
                 for event in self.session.tick(dt):
                     self._react(event, None)
                 if feed.ended and not feed.live:
@@ -278,15 +287,28 @@ class PlayScene(Scene):
                 self.stack.replace(ResultsScene(self.ctx, self.level, self.session.result()))
                 return
 
-        # While coaching, draw the frame the coach measured: the smoothed skeleton is steady
-        # at rest and still follows the squat (about one frame of lag).
-        shown = self.session.last_frame if self.phase is PlayPhase.RUNNING else None
+        # While coaching, draw the frame as the coach measures it: the smoothed skeleton is
+        # steady at rest and still follows the squat (about one frame of lag).
+        shown = self._smoothed if self.phase is PlayPhase.RUNNING else None
         self.stage.prepare(shown or feed.latest, dt)
+        feed.show_pictures_at(self.stage.fit.size)
         self.source_note = self._source_note(feed)
         self.effects.update(dt)
         self.cue_age_s += dt
         self._update_legs()
         self.hud_state = self._hud_state()
+
+    def presented(self) -> None:
+        """The frame is on screen: now the coach judges the live poses it showed."""
+        if self.phase is PlayPhase.RUNNING:
+            self._judge()
+
+    def _judge(self) -> None:
+        """Coach the smoothed poses waiting, in order, and react to what they did."""
+        frames, self._unjudged = self._unjudged, []
+        for frame in frames:
+            for event in self.session.add_smoothed(frame):
+                self._react(event, self.stage.hips_of(frame))
 
     def _running_frames(self, feed: PoseFeed, dt: float) -> list[PoseFrame] | None:
         """This update's frames for the session, with the play clock moved on; or None
