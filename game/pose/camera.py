@@ -365,9 +365,9 @@ class CameraSource:
         """A result as the game gets it: mirrored (if asked), and with the other people the
         people watch last saw in view (the player's own landmarker looks for one)."""
         with self._lock:
-            ready = self._ready_pictures.pop(frame.timestamp_s, None)
-            for stale in [t for t in self._ready_pictures if t < frame.timestamp_s]:
-                del self._ready_pictures[stale]  # frames the model dropped
+            ready = self._ready_pictures.get(frame.timestamp_s)
+            for done in [t for t in self._ready_pictures if t < frame.timestamp_s]:
+                del self._ready_pictures[done]  # handed on, or dropped by the model
         mirrored = ready is not None and frame.image is ready
         if self.mirror:
             frame = mirror_frame(frame, image_mirrored=mirrored)
