@@ -263,12 +263,7 @@ class CameraSource:
         self._inferred_size: tuple[int, int] | None = None
         #: ``time.monotonic()`` at the source's start: frame timestamps count from here.
         self.clock_origin_s = time.monotonic()
-        #: (width, height) the game draws the picture at, or None (any thread may set
-        #: it). The capture thread then scales each picture to it while the model works
-        #: on the image, and the frames carry it at that size: the game loop would scale
-        #: it between the pose and the screen (0.6 ms with the model busy on the other
-        #: core, measured in ``bench/live.py``).
-        self.display_size: tuple[int, int] | None = None
+        self._display_size: tuple[int, int] | None = None
         #: Pictures the capture thread made ready to show (scaled, mirrored), by frame
         #: timestamp; a result carrying one of these is not flipped again.
         self._ready_pictures: dict[float, np.ndarray] = {}
@@ -417,6 +412,30 @@ class CameraSource:
             waited = now - since if since else 0.0
             return CameraStatus.STARTING if waited < FIRST_FRAME_TIMEOUT_S else CameraStatus.STALLED
         return CameraStatus.STALLED if now - last > STALL_AFTER_S else CameraStatus.OK
+
+    @property
+    def display_size(self) -> tuple[int, int] | None:
+        """(width, height) the game draws the picture at, or None (any thread may set it).
+
+        The capture thread then scales each picture to it while the model works on the
+        image, and the frames carry it at that size: the game loop would scale it
+        between the pose and the screen (0.6 ms with the model busy on the other core,
+        measured in ``bench/live.py``). Raises :class:`SourceError` for a size that is
+        not two positive whole numbers.
+        """
+        return self._display_size
+
+    @display_size.setter
+    def display_size(self, size: tuple[int, int] | None) -> None:
+        if size is not None:
+            try:
+                width, height = (int(n) for n in size)
+            except (TypeError, ValueError):
+                raise SourceError(f"a display size is (width, height), got {size!r}") from None
+            if width <= 0 or height <= 0:
+                raise SourceError(f"a display size must be positive, got {width}x{height}")
+            size = (width, height)
+        self._display_size = size
 
     @property
     def quality(self) -> QualityMode:

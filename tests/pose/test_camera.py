@@ -39,7 +39,7 @@ from game.pose.frame import PoseFrame
 from game.pose.landmarks import NUM_LANDMARKS, Landmark
 from game.pose.model import ModelError, resolve_model
 from game.pose.picture import scale_picture
-from game.pose.source import SourceUnavailable
+from game.pose.source import SourceError, SourceUnavailable
 from game.pose.sources import open_source
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -560,6 +560,10 @@ def test_pictures_come_scaled_to_the_size_they_are_drawn_at_and_mirrored() -> No
         assert later
         for frame in later:
             np.testing.assert_array_equal(frame.image, scaled)
+        for wrong in [(0, 506), (900,), "big", (-1, 2)]:
+            with pytest.raises(SourceError, match="display size"):
+                source.display_size = wrong  # type: ignore[assignment]
+        assert source.display_size == (900, 506)
         source.display_size = None
         source.mirror = True
         frames = _pictures(source, 3, (360, 640, 3))
