@@ -129,6 +129,10 @@ def live_rows(clip: Path, seconds: float) -> tuple[list[Row], dict]:
             ratio <= LATENCY_GOAL_RATIO),
         Row("  drawn poses without their own picture", src, f["drawn_without_own_picture"],
             "frames", "= 0", f["drawn_without_own_picture"] == 0),
+        Row("  capture -> result reaches the game, median", src,
+            f["capture_to_result_ms_median"], "ms"),
+        Row("  result -> on screen (wake, update, draw), median", src,
+            f["result_to_screen_ms_median"], "ms"),
     ]  # fmt: skip
     return rows, f
 

@@ -27,9 +27,14 @@ import argparse
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from game.pose.frame import PoseFrame
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CLIP = ROOT.parent / "shared" / "data" / "videos" / "side_tommy_3reps_pickup.mp4"
@@ -114,8 +119,21 @@ def frame_to_screen_ms(clip: Path, model: Path, seconds: float) -> dict:
     # measure (Auto would step down if this machine fell behind, changing what is timed).
     camera = CameraSource(0, model=model, capture=PacedCapture(clip), quality="full")
     drawn: list[float] = []
+    arrived: dict[float, float] = {}  # frame timestamp -> when its result reached the game
+    to_result: list[float] = []  # per drawn pose with a known arrival: capture -> result
+    after_result: list[float] = []  # and result -> on screen
     without_picture = 0
     last = None
+    subscribe = camera.subscribe
+
+    def subscribe_timed(deliver: Callable[[PoseFrame], None]) -> None:
+        def timed(frame: PoseFrame) -> None:
+            arrived[frame.timestamp_s] = time.monotonic()
+            deliver(frame)
+
+        subscribe(timed)
+
+    camera.subscribe = subscribe_timed  # type: ignore[method-assign]
 
     class Timed(GameApp):
         def _render(self) -> None:
@@ -125,7 +143,11 @@ def frame_to_screen_ms(clip: Path, model: Path, seconds: float) -> dict:
             frame = getattr(stage, "shown_frame", None)
             if frame is not None and frame is not last and frame.landmarks is not None:
                 last = frame
-                drawn.append(time.monotonic() - camera.clock_origin_s - frame.timestamp_s)
+                now, captured = time.monotonic(), camera.clock_origin_s + frame.timestamp_s
+                drawn.append(now - captured)
+                if frame.timestamp_s in arrived:
+                    to_result.append(arrived[frame.timestamp_s] - captured)
+                    after_result.append(now - arrived[frame.timestamp_s])
                 without_picture += frame.image is None
 
     app = Timed(GameOptions(source="camera:0", muted=True), open_source=lambda spec: camera)
@@ -142,6 +164,8 @@ def frame_to_screen_ms(clip: Path, model: Path, seconds: float) -> dict:
     stats = camera.stats()
     return {
         "latency_ms": np.array(drawn[3:]) * 1000.0,
+        "to_result_ms": np.array(to_result[3:]) * 1000.0,
+        "after_result_ms": np.array(after_result[3:]) * 1000.0,
         "drawn_poses": len(drawn),
         "without_picture": without_picture,
         "frames_rendered": app.frames,
@@ -171,6 +195,11 @@ def measure(clip: Path = DEFAULT_CLIP, seconds: float = 12.0) -> dict:
         "frame_to_screen_ms_p95": round(float(np.percentile(latency, 95)), 1),
         "frame_to_screen_ratio": round(float(np.median(latency)) / median_inference, 2),
         "frame_to_screen_goal_ratio": LATENCY_GOAL_RATIO,
+        # Where the time goes: capture -> the result reaches the game (conversion, the
+        # inference beside the game loop, the mirror), then -> on screen (wake, update,
+        # draw). Medians of each part, so they need not add up to the whole exactly.
+        "capture_to_result_ms_median": round(float(np.median(live["to_result_ms"])), 1),
+        "result_to_screen_ms_median": round(float(np.median(live["after_result_ms"])), 1),
         "poses_drawn_per_s": round(live["drawn_poses"] / live["seconds"], 1),
         "frames_rendered_per_s": round(live["frames_rendered"] / live["seconds"], 1),
         "drawn_without_own_picture": live["without_picture"],
