@@ -119,7 +119,10 @@ def live_rows(clip: Path, seconds: float, rounds: int) -> tuple[list[Row], dict]
     from bench.live import LATENCY_GOAL_RATIO, measure
 
     f = measure(clip, seconds, rounds)
-    src = f"{f['clip']} {f['resolution']} @ {f['camera_fps']} fps as a camera, {f['model']}"
+    src = (
+        f"{f['clip']} {f['resolution']} @ {f['camera_fps']} fps as a camera, {f['model']}, "
+        f"SDL video driver {f['video_driver']}"
+    )
     ratio = f["frame_to_screen_ratio"]
     rows = [
         Row("one live inference (LIVE_STREAM, alone)", src, f["one_inference_ms_median"], "ms"),

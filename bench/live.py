@@ -5,10 +5,18 @@ The camera is a video file played at its own frame rate by :class:`PacedCapture`
 hands an image over only when its time has come, as a webcam does. Everything after the
 capture is the game's real path: :class:`~game.pose.camera.CameraSource` (capture thread,
 MediaPipe in LIVE_STREAM mode), the UI's live :class:`~game.ui.feed.PoseFeed`, and the
-real main loop of :class:`~game.ui.app.GameApp` in real time (SDL's dummy video driver:
-drawing and flipping cost what they cost, only nothing is shown), in a level's play
-scene. Per drawn frame whose pose is new, latency = the moment ``display.flip()``
-returns minus the moment the image was captured.
+real main loop of :class:`~game.ui.app.GameApp` in real time, in a level's play scene.
+Per drawn frame whose pose is new, latency = the moment ``display.flip()`` returns minus
+the moment the image was captured.
+
+By default SDL's dummy video driver is used: drawing costs what it costs, but handing
+the frame to a display system costs nothing, so the figure is the game's own pipeline.
+A real window adds what its display system takes to present a frame: run with
+``SDL_VIDEODRIVER=x11`` (and a ``DISPLAY``) to include it. Measured in an Xvfb window on
+the 2-core development VM, ``flip()`` took 2.4 ms for a 10 px update and 3.6 ms for the
+whole window, and the X server's work competes with inference for the same cores
+(frame-to-screen 28.9 ms, 1.62x, against 21.4 ms with the dummy driver). A desktop with
+a GPU compositor presents in a fraction of that, off the CPU. The driver is reported.
 
 It is compared with **one inference**: the same LIVE_STREAM estimator, handed one frame
 at a time and waited for (no other work in the process), median time from ``submit`` to
@@ -113,6 +121,8 @@ def frame_to_screen_ms(clip: Path, model: Path, seconds: float) -> dict:
     """Run the real game loop on the paced clip; latencies (ms) of newly drawn poses."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    import pygame
+
     from game.pose.camera import CameraSource
     from game.ui.app import GameApp, GameOptions
     from game.ui.scenes.play import PlayScene
@@ -153,6 +163,7 @@ def frame_to_screen_ms(clip: Path, model: Path, seconds: float) -> dict:
                 without_picture += frame.image is None
 
     app = Timed(GameOptions(source="camera:0", muted=True), open_source=lambda spec: camera)
+    video_driver = pygame.display.get_driver()
     try:
         level = next(level for level in app.ctx.levels if level.id == "first-squats")
         app.stack.push(PlayScene(app.ctx, level, countdown_s=0.0))
@@ -172,6 +183,7 @@ def frame_to_screen_ms(clip: Path, model: Path, seconds: float) -> dict:
         "without_picture": without_picture,
         "frames_rendered": app.frames,
         "grabbed": stats.grabbed,
+        "video_driver": video_driver,
         "seconds": seconds,
     }
 
@@ -202,6 +214,7 @@ def measure(clip: Path = DEFAULT_CLIP, seconds: float = 12.0, rounds: int = ROUN
         "resolution": f"{probe.size[0]}x{probe.size[1]}",
         "camera_fps": round(probe.fps, 2),
         "model": model.name,
+        "video_driver": live["video_driver"],
         "rounds": len(measured),
         "one_inference_ms_median": round(median_inference, 1),
         "frame_to_screen_ms_median": round(float(np.median(latency)), 1),
