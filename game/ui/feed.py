@@ -227,9 +227,11 @@ class PoseFeed:
         (a camera: ``display_size``) then scales them on its own thread while the model
         works, off the path from a pose to the screen; pictures of another size still
         draw (the stage scales them)."""
-        width, height = size
-        if self.live and width > 0 and height > 0 and hasattr(self.source, "display_size"):
-            self.source.display_size = (int(width), int(height))
+        if not self.live or not hasattr(self.source, "display_size"):
+            return
+        wanted = (int(size[0]), int(size[1]))
+        if wanted[0] > 0 and wanted[1] > 0 and self.source.display_size != wanted:
+            self.source.display_size = wanted  # said once per change, not every update
 
     @property
     def source_status(self) -> str | None:

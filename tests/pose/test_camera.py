@@ -560,6 +560,14 @@ def test_pictures_come_scaled_to_the_size_they_are_drawn_at_and_mirrored() -> No
         assert later
         for frame in later:
             np.testing.assert_array_equal(frame.image, scaled)
+        # A result whose picture was mirrored before the mirror went off (in flight while
+        # the player switched it): the picture is turned back, the landmarks left alone.
+        ready = cv2.flip(scaled, 1)
+        stamp = later[-1].timestamp_s + 100.0  # a stamp no real result has
+        with source._lock:
+            source._ready_pictures[stamp] = ready
+        handed = source._handed_on(PoseFrame.empty(stamp, (640, 360), image=ready))
+        np.testing.assert_array_equal(handed.image, scaled)
         for wrong in [(0, 506), (900,), "big", (-1, 2)]:
             with pytest.raises(SourceError, match="display size"):
                 source.display_size = wrong  # type: ignore[assignment]

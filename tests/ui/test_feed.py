@@ -271,6 +271,7 @@ def test_a_live_source_that_can_scale_pictures_is_told_the_drawn_size() -> None:
     recorded = ListSource([0.0])
     recorded.display_size = None  # type: ignore[attr-defined]
     live, paced = PoseFeed(camera), PoseFeed(recorded)
+    plain = PoseFeed(SlowCamera(0.05, count=1))  # a live source without display_size
     try:
         live.show_pictures_at((900, 506))
         assert camera.display_size == (900, 506)  # type: ignore[attr-defined]
@@ -278,7 +279,9 @@ def test_a_live_source_that_can_scale_pictures_is_told_the_drawn_size() -> None:
         assert camera.display_size == (900, 506)  # type: ignore[attr-defined]
         paced.show_pictures_at((900, 506))
         assert recorded.display_size is None  # type: ignore[attr-defined]
-        PoseFeed(SlowCamera(0.05, count=1)).show_pictures_at((900, 506))  # no such attribute
+        plain.show_pictures_at((900, 506))  # nothing to tell, and no error
+        assert not hasattr(plain.source, "display_size")
     finally:
         live.close()
         paced.close()
+        plain.close()
